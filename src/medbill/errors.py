@@ -1,0 +1,81 @@
+"""The one exception tree of medbill.
+
+Findings (problems in input that do not stop the work) are data; exceptions are only for stopping.
+Every message names the input (file and line/element, control number or code) and says what to do::
+
+    MedbillError
+    ├── ConfigError                 a setting is wrong (database URL, refdata folder)
+    ├── StoreError                  the database cannot be used (not migrated, unreachable)
+    └── CodeSetError
+        ├── CodeSetFileError        an official file is unreadable, truncated or not the layout claimed
+        │   └── ReleaseMismatch     the file is of another release (year) than the one claimed
+        ├── ReleaseConflict         a different file was already loaded as the same release
+        ├── NoReleaseInForce        no loaded release covers the date asked about
+        └── UnknownCode             a code not in any loaded release (carries nearest matches)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class MedbillError(Exception):
+    """Root of every error medbill raises on purpose."""
+
+
+class ConfigError(MedbillError):
+    """A setting is missing or wrong."""
+
+
+class StoreError(MedbillError):
+    """The database cannot be used as asked."""
+
+
+class CodeSetError(MedbillError):
+    """A code-set question or load could not be answered."""
+
+
+class CodeSetFileError(CodeSetError):
+    """An official code-set file is unreadable or not in the layout claimed.
+
+    Args:
+        file: the file's path or name.
+        problem: what is wrong, in words a user can act on.
+        where: line number or element path inside the file, when known.
+    """
+
+    def __init__(self, file: str, problem: str, where: str | None = None) -> None:
+        self.file = file
+        self.problem = problem
+        self.where = where
+        place = f"{file}, {where}" if where else file
+        super().__init__(f"{place}: {problem}")
+
+
+class ReleaseMismatch(CodeSetFileError):
+    """The file belongs to another release than the one it was loaded as."""
+
+
+class ReleaseConflict(CodeSetError):
+    """A different file was already loaded under the same code system and version."""
+
+
+class NoReleaseInForce(CodeSetError):
+    """No loaded release of a code system covers the date of service asked about."""
+
+
+class UnknownCode(CodeSetError):
+    """A code that no loaded release knows.
+
+    Args:
+        code: the code as asked.
+        code_system: e.g. "ICD-10-CM".
+        nearest: the closest known codes, best first, to suggest to the user.
+    """
+
+    def __init__(self, code: str, code_system: str, nearest: Sequence[str] = ()) -> None:
+        self.code = code
+        self.code_system = code_system
+        self.nearest = list(nearest)
+        hint = f"; nearest: {', '.join(self.nearest)}" if self.nearest else ""
+        super().__init__(f"{code_system} code {code!r} is not in any loaded release{hint}")

@@ -1,0 +1,9 @@
+"""The store: SQLAlchemy 2 models, Alembic migrations, SQLite by default and PostgreSQL by URL.
+
+Only this package (and the thin shells) touch the database.
+"""
+
+from medbill.store.base import Base
+from medbill.store.engine import open_store, session_scope
+
+__all__ = ["Base", "open_store", "session_scope"]
