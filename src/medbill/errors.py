@@ -11,6 +11,7 @@ Every message names the input (file and line/element, control number or code) an
         │   └── ReleaseMismatch     the file is of another release (year) than the one claimed
         ├── ReleaseConflict         a different file was already loaded as the same release
         ├── NoReleaseInForce        no loaded release covers the date asked about
+        ├── CodeNotInForce          a known code that is not valid on the date (says when it is)
         └── UnknownCode             a code not in any loaded release (carries nearest matches)
 """
 
@@ -79,3 +80,15 @@ class UnknownCode(CodeSetError):
         self.nearest = list(nearest)
         hint = f"; nearest: {', '.join(self.nearest)}" if self.nearest else ""
         super().__init__(f"{code_system} code {code!r} is not in any loaded release{hint}")
+
+
+class CodeNotInForce(CodeSetError):
+    """A known code that is not valid on the date asked about; ``periods`` says when it is."""
+
+    def __init__(self, code: str, code_system: str, on: object, periods: Sequence[str]) -> None:
+        self.code = code
+        self.code_system = code_system
+        self.on = on
+        self.periods = list(periods)
+        super().__init__(f"{code_system} code {code} is not valid on {on}; it is valid "
+                         + "; ".join(self.periods))

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,41 @@ class ReleaseInfo:
     effective_to: date | None
     source_file: str
     sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRef:
+    """Which release answered a question, and the period it is in force."""
+
+    code_system: str
+    version: str
+    effective_from: date
+    effective_to: date | None
+
+    @property
+    def period(self) -> str:
+        end = self.effective_to.isoformat() if self.effective_to else "until replaced"
+        return f"{self.effective_from.isoformat()} to {end}"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRelease:
+    """A release as recorded in the store."""
+
+    id: int
+    code_system: str
+    publisher: str
+    version: str
+    effective_from: date
+    effective_to: date | None
+    source_file: str
+    sha256: str
+    row_count: int
+    loaded_at: datetime
+
+    @property
+    def ref(self) -> ReleaseRef:
+        return ReleaseRef(self.code_system, self.version, self.effective_from, self.effective_to)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,84 @@
+"""The code-set questions every later stage asks, answered by date of service.
+
+``CodeSets(engine).lookup("S52.521", on=date(2026, 5, 1))`` returns the code's detail from the
+release in force on that date, or raises an error that says what to do: the code is unknown (with
+the nearest codes), valid only in another period (with the periods), or no release covers the date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Connection, Engine
+
+from medbill.codesets.codes import icd10cm
+from medbill.codesets.icd10cm_lookup import CodeDetail, Icd10cmSnapshot, resolve
+from medbill.errors import CodeNotInForce, NoReleaseInForce, UnknownCode
+from medbill.store.queries_icd10cm import (SqlTabular, load_snapshot, nearest_codes,
+                                           releases_with_code)
+from medbill.store.releases import loaded_releases, release_in_force
+
+ICD10CM = "ICD-10-CM"
+
+
+class CodeSets:
+    """Code-set lookups over one store. Snapshots (whole releases in memory) are cached per release."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._snapshots: dict[int, Icd10cmSnapshot] = {}
+
+    def lookup(self, code: str, on: date | None = None) -> CodeDetail:
+        """The ICD-10-CM detail of ``code`` on ``on`` (default today), asking the store per code.
+
+        Raises:
+            NoReleaseInForce: no loaded ICD-10-CM release covers the date.
+            CodeNotInForce: the code exists only in releases of other periods.
+            UnknownCode: no loaded release has the code; carries the nearest codes.
+        """
+        on = on or date.today()
+        canonical = icd10cm(code)
+        with self.engine.connect() as conn:
+            release_id, ref = self._in_force(conn, on)
+            detail = resolve(SqlTabular(conn, release_id, ref), canonical)
+            if detail is not None:
+                return detail
+            raise self._why_missing(conn, code, canonical, release_id, on)
+
+    def snapshot(self, on: date | None = None) -> Icd10cmSnapshot:
+        """The whole ICD-10-CM release in force on ``on``, in memory (loaded once per release)."""
+        on = on or date.today()
+        with self.engine.connect() as conn:
+            release_id, ref = self._in_force(conn, on)
+            if release_id not in self._snapshots:
+                self._snapshots[release_id] = load_snapshot(conn, release_id, ref)
+        return self._snapshots[release_id]
+
+    def lookup_in(self, snapshot: Icd10cmSnapshot, code: str) -> CodeDetail:
+        """Like :meth:`lookup`, from a snapshot already in memory (the fast path for many codes)."""
+        canonical = icd10cm(code)
+        detail = snapshot.lookup(canonical)
+        if detail is not None:
+            return detail
+        with self.engine.connect() as conn:
+            found = release_in_force(conn, ICD10CM, snapshot.release.effective_from)
+            release_id = found[0] if found else 0
+            raise self._why_missing(conn, code, canonical, release_id, snapshot.release.effective_from)
+
+    def _in_force(self, conn: Connection, on: date) -> tuple[int, object]:  # type: ignore[type-arg]
+        found = release_in_force(conn, ICD10CM, on)
+        if found is None:
+            loaded = loaded_releases(conn, ICD10CM)
+            have = "; ".join(f"{r.version} ({r.ref.period})" for r in loaded) or "none"
+            raise NoReleaseInForce(f"no ICD-10-CM release loaded is in force on {on.isoformat()} "
+                                   f"(loaded: {have}). Load that year's files with 'medbill codes load'.")
+        return found
+
+    @staticmethod
+    def _why_missing(conn: Connection, asked: str, canonical: str, release_id: int,
+                     on: date) -> Exception:
+        elsewhere = releases_with_code(conn, canonical)
+        if elsewhere:
+            return CodeNotInForce(canonical, ICD10CM, on.isoformat(),
+                                  [f"{r.period} ({r.version})" for r in elsewhere])
+        return UnknownCode(asked, ICD10CM, nearest_codes(conn, release_id, canonical))

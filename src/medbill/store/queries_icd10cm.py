@@ -1,0 +1,82 @@
+"""Reading ICD-10-CM releases from the store: one code at a time, or a whole release into memory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, select
+
+from medbill.codesets.icd10cm_lookup import Icd10cmEntry, Icd10cmSnapshot, TabularNote
+from medbill.codesets.release import ReleaseRef
+from medbill.store.models.icd10cm import Icd10cmCode, Icd10cmNote
+from medbill.store.models.release import CodeSetRelease
+
+_C = Icd10cmCode.__table__.c
+_N = Icd10cmNote.__table__.c
+_ENTRY = (_C.code, _C.kind, _C.title, _C.billable, _C.parent, _C.chapter, _C.section)
+
+
+def _note(row: object) -> TabularNote:
+    codes = tuple(row.codes.split()) if row.codes else ()  # type: ignore[attr-defined]
+    return TabularNote(row.note_type, row.text, row.code, row.character, codes)  # type: ignore[attr-defined]
+
+
+class SqlTabular:
+    """A :class:`~medbill.codesets.icd10cm_lookup.TabularSource` that asks the store per code: cheap
+    to open, for one lookup from the command line."""
+
+    def __init__(self, conn: Connection, release_id: int, release: ReleaseRef) -> None:
+        self.conn = conn
+        self.release_id = release_id
+        self.release = release
+
+    def entry(self, code: str) -> Icd10cmEntry | None:
+        row = self.conn.execute(select(*_ENTRY).where(_C.release_id == self.release_id, _C.code == code)).first()
+        return Icd10cmEntry(*row) if row else None
+
+    def notes(self, code: str) -> Sequence[TabularNote]:
+        rows = self.conn.execute(select(_N.code, _N.note_type, _N.text, _N.character, _N.codes)
+                                 .where(_N.release_id == self.release_id, _N.code == code).order_by(_N.seq))
+        return [_note(r) for r in rows]
+
+    def billable_descendants(self, code: str) -> list[tuple[str, str]]:
+        if not code[:1].isalpha() or "-" in code:
+            return []
+        rows = self.conn.execute(select(_C.code, _C.title).where(
+            _C.release_id == self.release_id, _C.billable.is_(True), _C.code.like(f"{code}%"),
+            _C.code != code).order_by(_C.code))
+        return [(r.code, r.title) for r in rows]
+
+
+def load_snapshot(conn: Connection, release_id: int, release: ReleaseRef) -> Icd10cmSnapshot:
+    """Read a whole ICD-10-CM release into memory."""
+    entries = [Icd10cmEntry(*row) for row in conn.execute(
+        select(*_ENTRY).where(_C.release_id == release_id).order_by(_C.seq))]
+    notes: dict[str, list[TabularNote]] = {}
+    for row in conn.execute(select(_N.code, _N.note_type, _N.text, _N.character, _N.codes)
+                            .where(_N.release_id == release_id).order_by(_N.code, _N.seq)):
+        notes.setdefault(row.code, []).append(_note(row))
+    return Icd10cmSnapshot(release, entries, notes)
+
+
+def releases_with_code(conn: Connection, code: str) -> list[ReleaseRef]:
+    """Every loaded ICD-10-CM release that has ``code``, oldest first (to say when it is valid)."""
+    r = CodeSetRelease.__table__.c
+    rows = conn.execute(select(r.code_system, r.version, r.effective_from, r.effective_to)
+                        .join(Icd10cmCode.__table__, _C.release_id == r.id)
+                        .where(_C.code == code).order_by(r.effective_from))
+    return [ReleaseRef(*row) for row in rows]
+
+
+def nearest_codes(conn: Connection, release_id: int, code: str, limit: int = 5) -> list[str]:
+    """Codes of a release that share the longest beginning with ``code``: what the user likely meant."""
+    plain = code.replace(".", "")
+    for size in range(len(plain), 0, -1):
+        prefix = plain[:size]
+        pattern = f"{prefix[:3]}.{prefix[3:]}%" if size > 3 else f"{prefix}%"
+        rows = conn.execute(select(_C.code).where(
+            _C.release_id == release_id, _C.code.like(pattern), _C.kind.notin_(("chapter", "section")))
+            .order_by(_C.seq).limit(limit)).scalars().all()
+        if rows:
+            return list(rows)
+    return []
