@@ -64,11 +64,9 @@ class CodeDetail:
     seventh_characters: tuple[SeventhCharacter, ...]
     billable_children: tuple[tuple[str, str], ...]
     ancestors: tuple[tuple[str, str], ...]
-
-    @property
-    def needs_seventh_character(self) -> bool:
-        """A code that is not billable until a 7th character is added (Guideline I.A.5)."""
-        return not self.billable and bool(self.seventh_characters) and self.kind == "code"
+    needs_seventh_character: bool = False
+    """Not billable until a 7th character is added (Guideline I.A.5): its only codes are its own
+    7th-character expansions."""
 
     def notes_of(self, note_type: str) -> list[TabularNote]:
         """The notes of one type (``excludes1``, ``code_first``…), nearest first."""
@@ -118,9 +116,12 @@ def resolve(source: TabularSource, code: str) -> CodeDetail | None:
     if entry.kind == "extension":
         seventh = tuple(s for s in seventh if s.character == entry.code[-1])
     children = source.billable_descendants(entry.code) if not entry.billable else []
+    stem = entry.code.replace(".", "").rstrip("X")
+    needs_seventh = bool(seventh and children) and all(
+        c.replace(".", "")[:-1].rstrip("X") == stem for c, _ in children)
     return CodeDetail(entry.code, entry.title, entry.kind, entry.billable, entry.chapter, entry.section,
                       source.release, tuple(notes), seventh, tuple(children),
-                      tuple((a.code, a.title) for a in chain))
+                      tuple((a.code, a.title) for a in chain), needs_seventh)
 
 
 def _seventh(defs: Sequence[TabularNote]) -> tuple[SeventhCharacter, ...]:

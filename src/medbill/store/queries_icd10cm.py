@@ -80,3 +80,32 @@ def nearest_codes(conn: Connection, release_id: int, code: str, limit: int = 5) 
         if rows:
             return list(rows)
     return []
+
+
+def code_titles(conn: Connection, release_id: int) -> dict[str, tuple[str, str]]:
+    """``code -> (kind, title)`` of every code of a release (chapters and sections left out)."""
+    rows = conn.execute(select(_C.code, _C.kind, _C.title).where(
+        _C.release_id == release_id, _C.kind.notin_(("chapter", "section"))))
+    return {r.code: (r.kind, r.title) for r in rows}
+
+
+def search_titles(conn: Connection, release_id: int, words: list[str],
+                  limit: int) -> list[tuple[str, str, str, str, bool]]:
+    """Codes whose title or an inclusion term under them holds every word:
+    ``(code, title, matched text, where, billable)`` with where ``title`` or ``inclusion term``.
+    7th-character expansions are left out: a coder finds the code, then picks the character."""
+    from sqlalchemy import and_, func
+
+    found: list[tuple[str, str, str, str, bool]] = []
+    title_match = and_(*[func.lower(_C.title).contains(w) for w in words])
+    for row in conn.execute(select(_C.code, _C.title, _C.billable).where(
+            _C.release_id == release_id, _C.kind.notin_(("chapter", "section", "extension")), title_match)
+            .order_by(func.length(_C.title), _C.seq).limit(limit * 4)):
+        found.append((row.code, row.title, row.title, "title", row.billable))
+    term_match = and_(*[func.lower(_N.text).contains(w) for w in words])
+    for row in conn.execute(select(_N.code, _N.text, _C.title, _C.billable).join(
+            Icd10cmCode.__table__, (_C.release_id == _N.release_id) & (_C.code == _N.code)).where(
+            _N.release_id == release_id, _N.note_type == "inclusion_term", term_match)
+            .order_by(func.length(_N.text)).limit(limit * 4)):
+        found.append((row.code, row.title, row.text, "inclusion term", row.billable))
+    return found

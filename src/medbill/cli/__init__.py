@@ -1,0 +1,22 @@
+"""``medbill``: the command line. Thin: parses arguments, calls the services, renders the answer.
+
+Exit codes (STYLE.md §8): 0 clean, 1 a finding or a failed check (unknown code, invalid file),
+2 usage or unreadable input.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from medbill.cli import codes, data, db, demo
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="medbill: medical billing and coding, end to end.")
+app.add_typer(codes.app, name="codes")
+app.add_typer(data.app, name="data")
+app.add_typer(db.app, name="db")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    app()
