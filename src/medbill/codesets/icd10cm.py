@@ -69,10 +69,14 @@ def read_tabular(path: Path, *, fiscal_year: int | None = None, april_update: bo
     if not chapters:
         raise CodeSetFileError(str(path), "no <chapter> elements: the file is empty or truncated")
     info = ReleaseInfo(CODE_SYSTEM, PUBLISHER, label, start, end, path.name, file_sha256(path))
-    codes: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
-    _walk(path, chapters, codes, notes)
-    return ParsedRelease(info, (("icd10cm_code", codes), ("icd10cm_note", notes)))
+    # Codes stream while the notes met on the way are kept for the second table, so a damaged
+    # element deep in the file fails the load mid-way (and the store rolls the whole release back).
+    return ParsedRelease(info, (("icd10cm_code", _walk(path, chapters, notes)), ("icd10cm_note", _drain(notes))))
+
+
+def _drain(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield from rows
 
 
 def _parse(path: Path) -> Any:
@@ -95,18 +99,18 @@ def _version_year(path: Path, root: Any) -> int:
     return int(text)
 
 
-def _walk(path: Path, chapters: list[Any], codes: list[dict[str, Any]], notes: list[dict[str, Any]]) -> None:
+def _walk(path: Path, chapters: list[Any], notes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     seq = 0
 
     def add(code: str, kind: str, title: str, billable: bool, parent: str | None, chapter: str,
-            section: str | None) -> None:
+            section: str | None) -> dict[str, Any]:
         nonlocal seq
         seq += 1
-        codes.append({"code": code, "kind": kind, "title": title, "billable": billable, "parent": parent,
-                      "chapter": chapter, "section": section, "seq": seq})
+        return {"code": code, "kind": kind, "title": title, "billable": billable, "parent": parent,
+                "chapter": chapter, "section": section, "seq": seq}
 
     def diag(el: Any, parent: str, chapter: str, section: str, seventh: list[tuple[str, str]],
-             excluded: frozenset[tuple[str, str]]) -> None:
+             excluded: frozenset[tuple[str, str]]) -> Iterator[dict[str, Any]]:
         name = el.findtext("name")
         if not name:
             raise CodeSetFileError(str(path), "a <diag> has no <name>", f"line {el.sourceline}")
@@ -117,21 +121,22 @@ def _walk(path: Path, chapters: list[Any], codes: list[dict[str, Any]], notes: l
         children = el.findall("diag")
         kind = "category" if len(code) == 3 else ("subcategory" if children else "code")
         needs_seventh = bool(seventh) and not children
-        add(code, kind, _text(el.find("desc")), not children and not needs_seventh, parent, chapter, section)
+        yield add(code, kind, _text(el.find("desc")), not children and not needs_seventh, parent, chapter,
+                  section)
         _notes(el, code, notes)
         for child in children:
-            diag(child, code, chapter, section, seventh, excluded)
+            yield from diag(child, code, chapter, section, seventh, excluded)
         if needs_seventh:
             stem = code.replace(".", "").ljust(6, "X")
             for char, meaning in seventh:
                 if (stem[5], char) in excluded:
                     continue
-                add(icd10cm(stem + char), "extension", f"{_text(el.find('desc'))}, {meaning}", True, code,
+                yield add(icd10cm(stem + char), "extension", f"{_text(el.find('desc'))}, {meaning}", True, code,
                     chapter, section)
 
     for ch in chapters:
         number = (ch.findtext("name") or "").strip()
-        add(number, "chapter", _text(ch.find("desc")), False, None, number, None)
+        yield add(number, "chapter", _text(ch.find("desc")), False, None, number, None)
         _notes(ch, number, notes)
         for sec in ch.findall("section"):
             sid = (sec.get("id") or "").strip().upper()
@@ -139,10 +144,10 @@ def _walk(path: Path, chapters: list[Any], codes: list[dict[str, Any]], notes: l
                 raise CodeSetFileError(str(path), "a <section> has no id", f"line {sec.sourceline}")
             if "-" not in sid:  # a one-category block (B20) is written as a range so it never
                 sid = f"{sid}-{sid}"  # collides with the category of the same name
-            add(sid, "section", _text(sec.find("desc")), False, number, number, sid)
+            yield add(sid, "section", _text(sec.find("desc")), False, number, number, sid)
             _notes(sec, sid, notes)
             for el in sec.findall("diag"):
-                diag(el, sid, number, sid, [], frozenset())
+                yield from diag(el, sid, number, sid, [], frozenset())
 
 
 def _seventh_characters(el: Any) -> list[tuple[str, str]]:

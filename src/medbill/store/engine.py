@@ -41,10 +41,11 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Engine:
     """
     engine = make_engine(url)
     if migrate:
-        from medbill.store.migrate import upgrade
+        from medbill.store.migrate import is_current, upgrade
 
         try:
-            upgrade(engine)
+            if not is_current(engine):
+                upgrade(engine)
         except OperationalError as exc:
             shown = engine.url.render_as_string(hide_password=True)
             raise StoreError(f"cannot open the store at {shown}: {exc.orig}. "

@@ -1,0 +1,3 @@
+from medbill.cli import main
+
+main()
