@@ -10,8 +10,9 @@ export MEDBILL_REFDATA ?= $(abspath ../shared/refdata)
 $(BIN)/medbill: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q uv
-	$(UV) pip sync -q --python $(BIN)/python requirements.lock
+	$(UV) pip sync -q --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q src >/dev/null
 	@touch $@
 
 env: $(BIN)/medbill
@@ -32,7 +33,7 @@ lint: env
 	$(BIN)/ruff check src tests
 
 bench: env
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/codesets_bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
