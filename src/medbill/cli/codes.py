@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from medbill.cli.render import console, emit_json, handled, parse_date
+from rich.markup import escape
+
+from medbill.cli.render import console, emit_json, handled, parse_date, say
 
 app = typer.Typer(no_args_is_help=True, help="Official code sets: load, look up, search, compare releases.")
 
@@ -64,7 +66,7 @@ def load(
             emit_json(results)
             return
         for result in results:
-            console.print(("[green]loaded[/] " if result.loaded else "[yellow]unchanged[/] ") + result.message,
+            console.print(("[green]loaded[/] " if result.loaded else "[yellow]unchanged[/] ") + escape(result.message),
                           highlight=False)
 
 
@@ -83,7 +85,8 @@ def releases(as_json: JsonFlag = False) -> None:
             return
         table = Table("code system", "version", "in force", "source file", "rows", "sha256")
         for r in found:
-            table.add_row(r.code_system, r.version, r.ref.period, r.source_file, f"{r.row_count:,}", r.sha256[:12])
+            table.add_row(*map(escape, (r.code_system, r.version, r.ref.period, r.source_file)), f"{r.row_count:,}",
+                          r.sha256[:12])
         console.print(table)
 
 
@@ -104,19 +107,19 @@ def _print_detail(d) -> None:  # type: ignore[no-untyped-def]
     status = ("[green]billable[/]" if d.billable else
               "[yellow]not billable: needs a 7th character[/]" if d.needs_seventh_character else
               "[yellow]not billable: a header, use one of its codes[/]")
-    console.print(f"[bold]{d.code}[/] {d.title}", highlight=False)
-    console.print(f"{status} · {d.release.code_system} {d.release.version}, in force {d.release.period}",
-                  highlight=False)
+    console.print(f"[bold]{d.code}[/] {escape(d.title)}", highlight=False)
+    console.print(f"{status} · {escape(d.release.code_system)} {escape(d.release.version)}, "
+                  f"in force {d.release.period}", highlight=False)
     if d.ancestors:
-        console.print("in: " + " › ".join(f"{c}" for c, _ in reversed(d.ancestors)), highlight=False)
+        say("in: " + " › ".join(c for c, _ in reversed(d.ancestors)))
     if d.seventh_characters:
         console.print("[bold]7th character[/]:")
         for s in d.seventh_characters:
-            console.print(f"  {s.character}  {s.meaning}", highlight=False)
+            say(f"  {s.character}  {s.meaning}")
     if d.billable_children:
         console.print(f"[bold]billable codes under it[/] ({len(d.billable_children)}):")
         for c, title in d.billable_children[:40]:
-            console.print(f"  {c}  {title}", highlight=False)
+            say(f"  {c}  {title}")
         if len(d.billable_children) > 40:
             console.print(f"  … and {len(d.billable_children) - 40} more (use --json for all)")
     current = None
@@ -124,8 +127,8 @@ def _print_detail(d) -> None:  # type: ignore[no-untyped-def]
         if n.note_type != current:
             current = n.note_type
             console.print(f"[bold]{n.note_type.replace('_', ' ')}[/]:")
-        where = "" if n.source == d.code else f"  [dim](at {n.source})[/]"
-        console.print(f"  {n.text}{where}", highlight=False)
+        where = "" if n.source == d.code else f"  [dim](at {escape(n.source)})[/]"
+        console.print(f"  {escape(n.text)}{where}", highlight=False)
 
 
 @app.command("search")
@@ -143,7 +146,7 @@ def search(text: str, limit: Annotated[int, typer.Option(min=1, max=200)] = 10, 
             return
         table = Table("code", "title", "matched", "where")
         for h in hits:
-            table.add_row(h.code, h.title, "" if h.matched == h.title else h.matched, h.where)
+            table.add_row(*map(escape, (h.code, h.title, "" if h.matched == h.title else h.matched, h.where)))
         console.print(table)
         if not hits:
             raise typer.Exit(1)
@@ -166,11 +169,11 @@ def diff(old: Annotated[str, typer.Argument(help="Version of the older release, 
                 "by_kind": result.by_kind, "added": result.added, "deleted": result.deleted,
                 "revised": result.revised})
             return
-        console.print(f"{system}: {result.old.version} → {result.new.version}", highlight=False)
-        console.print(f"added {len(result.added):,} · deleted {len(result.deleted):,} · "
-                      f"revised titles {len(result.revised):,}", highlight=False)
+        say(f"{system}: {result.old.version} → {result.new.version}")
+        say(f"added {len(result.added):,} · deleted {len(result.deleted):,} · "
+                      f"revised titles {len(result.revised):,}")
         for label, items in (("added", result.added), ("deleted", result.deleted)):
             for code, title in items[:show]:
-                console.print(f"  {label:8} {code:9} {title}", highlight=False)
+                say(f"  {label:8} {code:9} {title}")
         for change in result.revised[:show]:
-            console.print(f"  revised  {change.code:9} {change.old_title} → {change.new_title}", highlight=False)
+            say(f"  revised  {change.code:9} {change.old_title} → {change.new_title}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from medbill.cli.render import console, emit_json, handled
+from medbill.cli.render import emit_json, handled, say
 
 app = typer.Typer(no_args_is_help=True, help="Official data files: download them from the publishers.")
 
@@ -25,12 +25,12 @@ def fetch(year: Annotated[int, typer.Option(help="Fiscal/calendar year of the re
 
     with handled(as_json):
         files = run(year, to, mirror=mirror,
-                    on_source=None if as_json else lambda s: console.print(f"downloading {s.name} …"))
+                    on_source=None if as_json else lambda s: say(f"downloading {s.name} …"))
         results = [load_file(open_store(), f) for f in files] if load else []
         if as_json:
             emit_json({"files": [str(f) for f in files], "loaded": results})
             return
         for f in files:
-            console.print(f"unpacked {f}", highlight=False)
+            say(f"unpacked {f}")
         for r in results:
-            console.print(r.message, highlight=False)
+            say(r.message)

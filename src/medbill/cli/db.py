@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli.render import console, handled
+from medbill.cli.render import handled, say
 
 app = typer.Typer(no_args_is_help=True, help="The store: location and migrations.")
 
@@ -16,7 +16,7 @@ def where() -> None:
 
     from medbill import config
 
-    console.print(make_url(config.database_url()).render_as_string(hide_password=True), highlight=False)
+    say(make_url(config.database_url()).render_as_string(hide_password=True))
 
 
 @app.command("upgrade")
@@ -26,4 +26,4 @@ def upgrade() -> None:
 
     with handled():
         engine = open_store()
-        console.print(f"store at {engine.url.render_as_string(hide_password=True)} is up to date", highlight=False)
+        say(f"store at {engine.url.render_as_string(hide_password=True)} is up to date")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from medbill.cli.render import console, handled
+from sqlalchemy import Engine
+
+from medbill.cli.render import console, handled, say
 
 DOS = date(2026, 5, 1)  # a date of service inside the bundled FY2026 April release
 
@@ -28,13 +30,13 @@ def demo() -> None:
     with handled():
         engine = open_store()
         console.rule("1. Load the official code sets (bundled copies; a second run changes nothing)")
-        console.print(f"store: {engine.url.render_as_string(hide_password=True)}", highlight=False)
+        say(f"store: {engine.url.render_as_string(hide_password=True)}")
         with console.status("loading …"):
             for path, kind in find_sources(config.bundled_data_dir()):
                 result = load_file(engine, path, kind=kind)
-                console.print(("loaded   " if result.loaded else "unchanged ") + result.message, highlight=False)
+                say(("loaded   " if result.loaded else "unchanged ") + result.message)
         with engine.connect() as conn:
-            console.print(f"{len(loaded_releases(conn))} releases in the store")
+            say(f"{len(loaded_releases(conn))} releases in the store")
 
         codes = CodeSets(engine)
         console.rule(f"2. Look codes up as of {DOS.isoformat()}")
@@ -42,26 +44,60 @@ def demo() -> None:
             d = codes.lookup(code, on=DOS)
             state = ("billable" if d.billable else "needs a 7th character" if d.needs_seventh_character
                      else f"header: {len(d.billable_children)} billable codes under it")
-            console.print(f"{d.code:9} {state:45} {d.title}", highlight=False)
+            say(f"{d.code:9} {state:45} {d.title}")
             for n in d.notes_of("excludes1")[:2]:
-                console.print(f"{'':9} excludes1 (at {n.source}): {n.text}", highlight=False)
+                say(f"{'':9} excludes1 (at {n.source}): {n.text}")
         change = compare_releases(engine, "ICD-10-CM", "FY2025 April update", "FY2026 April update")
         for bad in ["E11.99", *(code for code, _ in change.deleted[:1])]:
             try:
                 codes.lookup(bad, on=DOS)
             except CodeSetError as exc:
-                console.print(f"{bad:9} {exc}", highlight=False)
+                say(f"{bad:9} {exc}")
 
         console.rule("3. Search titles and inclusion terms")
         for hit in search(engine, "torus fracture radius", on=DOS, limit=5):
-            console.print(f"{hit.code:9} {hit.title}", highlight=False)
+            say(f"{hit.code:9} {hit.title}")
 
         console.rule("4. What changed from FY2025 to FY2026 (April updates)")
-        console.print(f"added {len(change.added):,} · deleted {len(change.deleted):,} · "
+        say(f"added {len(change.added):,} · deleted {len(change.deleted):,} · "
                       f"revised titles {len(change.revised):,}")
         for code, title in change.added[:3]:
-            console.print(f"  added   {code:9} {title}", highlight=False)
+            say(f"  added   {code:9} {title}")
         for code, title in change.deleted[:3]:
-            console.print(f"  deleted {code:9} {title}", highlight=False)
+            say(f"  deleted {code:9} {title}")
         for revised in change.revised[:3]:
-            console.print(f"  revised {revised.code:9} {revised.old_title} → {revised.new_title}", highlight=False)
+            say(f"  revised {revised.code:9} {revised.old_title} → {revised.new_title}")
+
+        console.rule("5. Edit tables and reference lists, by date of service")
+        _reference_tour(engine)
+
+
+def _reference_tour(engine: Engine) -> None:
+    """One answer from each of the other official tables, as a biller or a scrubber would ask."""
+    from medbill.store.queries_edits import hcpcs_code, mue_limit
+    from medbill.store.queries_reference import carc, cc_mcc, drg, pcs_code, place_of_service, taxonomy
+
+    with engine.connect() as conn:
+        mue = mue_limit(conn, "practitioner", "J1885", DOS)
+        if mue:
+            say(f"MUE practitioner J1885: at most {mue.mue_value} units; MAI {mue.mai_text}")
+        code = hcpcs_code(conn, "J1885", date(2020, 6, 1))
+        if code:
+            say(f"HCPCS J1885 (CY2020 file): {code.short_description}, BETOS {code.betos}")
+        pcs = pcs_code(conn, "0DTJ4ZZ", DOS)
+        if pcs:
+            say(f"ICD-10-PCS 0DTJ4ZZ: {pcs.title}")
+        say(f"MS-DRG: I50.9 as a secondary diagnosis is a {cc_mcc(conn, 'I50.9', DOS) or 'non-CC'}; "
+            f"I50.21 is an {cc_mcc(conn, 'I50.21', DOS)}")
+        weight = drg(conn, "291", DOS)
+        if weight:
+            say(f"MS-DRG 291 {weight.title}: relative weight {weight.weight}, GMLOS {weight.gmlos}")
+        reason = carc(conn, "97")
+        if reason:
+            say(f"CARC 97 ({reason.status}): {reason.description[:110]}…")
+        pos = place_of_service(conn, "11")
+        if pos:
+            say(f"POS 11: {pos.name} ({pos.facility_type})")
+        nucc = taxonomy(conn, "207Q00000X", DOS)
+        if nucc:
+            say(f"Taxonomy 207Q00000X: {nucc.display_name}")

@@ -13,11 +13,17 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from medbill.errors import CodeSetError, CodeSetFileError, MedbillError
 
 console = Console(soft_wrap=True)
 errors = Console(stderr=True, soft_wrap=True)
+
+
+def say(text: str) -> None:
+    """Print data as it is: titles such as "abscess of back [any part]" must not be read as markup."""
+    console.print(text, markup=False, highlight=False)
 
 
 def plain(value: Any) -> Any:
@@ -50,7 +56,7 @@ def handled(as_json: bool = False) -> Iterator[None]:
             emit_json({"error": type(exc).__name__, "message": str(exc),
                        **{k: plain(v) for k, v in vars(exc).items() if not k.startswith("_")}})
         else:
-            errors.print(f"[bold red]error:[/] {exc}", highlight=False)
+            errors.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(code) from None
 
 

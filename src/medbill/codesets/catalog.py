@@ -65,7 +65,9 @@ def opened(path: Path) -> Iterator[Path]:
         yield path
         return
     with tempfile.TemporaryDirectory(prefix="medbill-") as tmp:
-        target = Path(tmp) / official_name(path).name
+        # Keep the folder's name: some tables only say their edition there (ms-drg/fy2026-v43/).
+        target = Path(tmp) / path.parent.name / official_name(path).name
+        target.parent.mkdir()
         with gzip.open(path, "rb") as src, target.open("wb") as dst:
             shutil.copyfileobj(src, dst)
         yield target
