@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
 from rich.markup import escape
 
 from medbill.cli.render import console, emit_json, handled, parse_date, say

@@ -30,6 +30,8 @@ def plain(value: Any) -> Any:
     """A JSON-ready copy of dataclasses, dates, decimals, tuples and counters."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # NamedTuple records
+        return {k: plain(v) for k, v in value._asdict().items()}
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -18,8 +18,14 @@ from typing import Any
 from lxml import etree
 
 from medbill.codesets.codes import codes_in_note, icd10cm
-from medbill.codesets.release import (ParsedRelease, ReleaseInfo, SourceKind, file_sha256,
-                                      fiscal_year_period, year_in_name)
+from medbill.codesets.release import (
+    ParsedRelease,
+    ReleaseInfo,
+    SourceKind,
+    file_sha256,
+    fiscal_year_period,
+    year_in_name,
+)
 from medbill.errors import CodeSetFileError, ReleaseMismatch
 
 CODE_SYSTEM = "ICD-10-CM"
@@ -160,7 +166,7 @@ def _seventh_characters(el: Any) -> list[tuple[str, str]]:
 # "7th characters D and S do not apply to codes in category S06 with 6th character 7 - … , or 8 - …"
 _SEVENTH_EXCEPTION = re.compile(
     r"7th characters? ((?:[A-Z](?:,\s*|\s+and\s+|\s+or\s+)?)+) (?:does|do) not apply to codes in "
-    r"category \w+ with 6th character ((?:\d\b.*?)+)\.?$", re.I)
+    r"category \w+ with 6th character ((?:\d\b.*?)+)\.?$", re.IGNORECASE)
 
 
 def _seventh_character_exceptions(el: Any) -> frozenset[tuple[str, str]]:
@@ -212,5 +218,5 @@ def _read(path: Path) -> ParsedRelease:
 
 SOURCES = [
     SourceKind("ICD-10-CM Tabular List XML", CODE_SYSTEM,
-               re.compile(r"^icd10c?m?[-_]tabular.*\.xml$|^icd10cm_tabular_\d{4}\.xml$", re.I), _read),
+               re.compile(r"^icd10c?m?[-_]tabular.*\.xml$|^icd10cm_tabular_\d{4}\.xml$", re.IGNORECASE), _read),
 ]

@@ -14,8 +14,7 @@ from sqlalchemy import Connection, Engine
 from medbill.codesets.codes import icd10cm
 from medbill.codesets.icd10cm_lookup import CodeDetail, Icd10cmSnapshot, resolve
 from medbill.errors import CodeNotInForce, NoReleaseInForce, UnknownCode
-from medbill.store.queries_icd10cm import (SqlTabular, load_snapshot, nearest_codes,
-                                           releases_with_code)
+from medbill.store.queries_icd10cm import SqlTabular, load_snapshot, nearest_codes, releases_with_code
 from medbill.store.releases import loaded_releases, release_in_force
 
 ICD10CM = "ICD-10-CM"
@@ -56,6 +55,9 @@ class CodeSets:
 
     def lookup_in(self, snapshot: Icd10cmSnapshot, code: str) -> CodeDetail:
         """Like :meth:`lookup`, from a snapshot already in memory (the fast path for many codes)."""
+        detail = snapshot.lookup(code)  # most callers already pass the canonical form
+        if detail is not None:
+            return detail
         canonical = icd10cm(code)
         detail = snapshot.lookup(canonical)
         if detail is not None:

@@ -49,8 +49,8 @@ def script_heads() -> frozenset[str]:
     parents: set[str] = set()
     for script in (MIGRATIONS / "versions").glob("*.py"):
         body = script.read_text()
-        found = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", body, re.M)
-        down = re.search(r"^down_revision\s*=\s*(.+)$", body, re.M)
+        found = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", body, re.MULTILINE)
+        down = re.search(r"^down_revision\s*=\s*(.+)$", body, re.MULTILINE)
         if found:
             revisions.add(found.group(1))
         if down:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, select
 
-from medbill.codesets.icd10cm_lookup import Icd10cmEntry, Icd10cmSnapshot, TabularNote
+from medbill.codesets.icd10cm_lookup import Icd10cmEntry, Icd10cmSnapshot, TabularNote, split_notes
 from medbill.codesets.release import ReleaseRef
 from medbill.store.models.icd10cm import Icd10cmCode, Icd10cmNote
 from medbill.store.models.release import CodeSetRelease
@@ -39,6 +39,12 @@ class SqlTabular:
                                  .where(_N.release_id == self.release_id, _N.code == code).order_by(_N.seq))
         return [_note(r) for r in rows]
 
+    def own_notes(self, code: str) -> tuple[TabularNote, ...]:
+        return split_notes(self.notes(code))[0]
+
+    def seventh_definitions(self, code: str) -> tuple[TabularNote, ...]:
+        return split_notes(self.notes(code))[1]
+
     def billable_descendants(self, code: str) -> list[tuple[str, str]]:
         if not code[:1].isalpha() or "-" in code:
             return []
@@ -48,15 +54,16 @@ class SqlTabular:
         return [(r.code, r.title) for r in rows]
 
 
-def load_snapshot(conn: Connection, release_id: int, release: ReleaseRef) -> Icd10cmSnapshot:
-    """Read a whole ICD-10-CM release into memory."""
+def load_snapshot(conn: Connection, release_id: int, release: ReleaseRef, *,
+                  resolve_all: bool = True) -> Icd10cmSnapshot:
+    """Read a whole ICD-10-CM release into memory (see :class:`Icd10cmSnapshot`)."""
     entries = [Icd10cmEntry(*row) for row in conn.execute(
         select(*_ENTRY).where(_C.release_id == release_id).order_by(_C.seq))]
     notes: dict[str, list[TabularNote]] = {}
     for row in conn.execute(select(_N.code, _N.note_type, _N.text, _N.character, _N.codes)
                             .where(_N.release_id == release_id).order_by(_N.code, _N.seq)):
         notes.setdefault(row.code, []).append(_note(row))
-    return Icd10cmSnapshot(release, entries, notes)
+    return Icd10cmSnapshot(release, entries, notes, resolve_all=resolve_all)
 
 
 def releases_with_code(conn: Connection, code: str) -> list[ReleaseRef]:

@@ -6,10 +6,6 @@ Create Date: 2026-11-23 12:15:15.703643
 """
 from __future__ import annotations
 
-from alembic import op
-import sqlalchemy as sa
-
-
 revision = '0005'
 down_revision = ('0002', '0003', '0004')
 branch_labels = None
