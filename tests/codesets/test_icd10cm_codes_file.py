@@ -22,12 +22,12 @@ from medbill.codesets.icd10cm_codes_file import (
 )
 from medbill.errors import CodeSetFileError, ReleaseConflict, ReleaseMismatch
 from medbill.store.codeset_loader import load_release
-from medbill.store.models.icd10cm import Icd10cmCode
+from medbill.store.models.icd10cm import icd10cm_code
 from tests.conftest import ROOT, refdata_file
 
 CODES_2024 = "icd10cm/fy2024/icd10cm-codes-2024.txt"
 ORDER = ROOT / "tests" / "data" / "icd10cm_order" / "icd10cm_order_2026.txt"
-_C = Icd10cmCode.__table__.c
+_C = icd10cm_code.c
 
 
 def rows(parsed: Any) -> list[dict[str, Any]]:
@@ -232,4 +232,4 @@ def test_damaged_file_leaves_nothing_in_the_store(sqlite_store: Engine, tmp_path
     with pytest.raises(CodeSetFileError):
         load_release(sqlite_store, read_order_file(path))
     with sqlite_store.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(Icd10cmCode.__table__)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(icd10cm_code)).scalar_one() == 0

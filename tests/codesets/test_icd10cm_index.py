@@ -19,7 +19,7 @@ from medbill.codesets.release import ParsedRelease
 from medbill.errors import CodeSetFileError, ReleaseMismatch
 from medbill.store.codeset_loader import load_release
 from medbill.store.models.icd10cm_index import Icd10cmIndexCell, Icd10cmIndexTerm
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models.release import codeset_release
 from tests.conftest import ROOT, refdata_file
 
 TABLES = "icd10cm/fy2026-index-tables"
@@ -354,5 +354,5 @@ def test_damaged_file_leaves_nothing_in_the_store(refdata: Path, sqlite_store: E
     with pytest.raises(CodeSetFileError):
         load_release(sqlite_store, read_icd10cm_index(cut))
     with sqlite_store.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(CodeSetRelease.__table__)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(codeset_release)).scalar_one() == 0
         assert conn.execute(select(func.count()).select_from(Icd10cmIndexTerm.__table__)).scalar_one() == 0

@@ -16,7 +16,7 @@ from medbill.codesets.lookup import CodeSets
 from medbill.errors import CodeNotInForce, CodeSetFileError, NoReleaseInForce, ReleaseConflict, UnknownCode
 from medbill.store import open_store
 from medbill.store.codeset_loader import load_release
-from medbill.store.models.icd10cm import Icd10cmCode
+from medbill.store.models.icd10cm import icd10cm_code
 from medbill.store.releases import loaded_releases
 from tests.conftest import refdata_file
 
@@ -60,17 +60,17 @@ def test_both_years_are_loaded_with_their_periods(two_years: Engine) -> None:
     with two_years.connect() as conn:
         found = {(r.version, r.effective_from.isoformat(), r.effective_to.isoformat(), r.row_count)
                  for r in loaded_releases(conn, "ICD-10-CM")}
-        count = conn.execute(select(func.count()).select_from(Icd10cmCode)).scalar_one()
+        count = conn.execute(select(func.count()).select_from(icd10cm_code)).scalar_one()
     assert {v[:3] for v in found} == {("FY2025 April update", "2025-04-01", "2025-09-30"),
                                      ("FY2026 April update", "2026-04-01", "2026-09-30")}
     assert count == sum(v[3] for v in found) - _note_rows(two_years)
 
 
 def _note_rows(engine: Engine) -> int:
-    from medbill.store.models.icd10cm import Icd10cmNote
+    from medbill.store.models.icd10cm import icd10cm_note
 
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(Icd10cmNote)).scalar_one()
+        return conn.execute(select(func.count()).select_from(icd10cm_note)).scalar_one()
 
 
 def test_header_code_lists_its_billable_children(two_years: Engine) -> None:

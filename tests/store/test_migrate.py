@@ -10,18 +10,18 @@ from sqlalchemy import inspect
 from medbill import config
 from medbill.errors import StoreError
 from medbill.store import open_store
-from medbill.store.base import Base
 from medbill.store.migrate import downgrade, upgrade
+from medbill.store.models import load_all
 
 
 def test_migrations_create_every_table_and_remove_them(store_url: str) -> None:
     engine = open_store(store_url)
     names = set(inspect(engine).get_table_names())
-    assert set(Base.metadata.tables) <= names
+    assert set(load_all().tables) <= names
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
-    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    assert set(load_all().tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
 
 
@@ -46,7 +46,7 @@ def test_migrations_match_the_models(store_url: str) -> None:
     engine = open_store(store_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, load_all()) == []
     engine.dispose()
 
 

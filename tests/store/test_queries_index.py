@@ -15,8 +15,8 @@ from sqlalchemy import Engine
 
 from medbill.codesets.icd10cm_index import read_icd10cm_index
 from medbill.errors import NoReleaseInForce, UnknownCode
-from medbill.store.base import Base
 from medbill.store.codeset_loader import load_release
+from medbill.store.models import load_all
 from medbill.store.queries_index import IndexCell, drug_codes, index_entry, index_search, neoplasm_codes
 from tests.codesets.test_icd10cm_index import ALPHA, official, slice_index
 
@@ -149,4 +149,4 @@ def test_migration_matches_the_models(store: Engine) -> None:
 
     with store.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_object": include, "compare_type": True})
-        assert compare_metadata(ctx, Base.metadata) == []
+        assert compare_metadata(ctx, load_all()) == []

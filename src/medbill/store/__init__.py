@@ -3,7 +3,6 @@
 Only this package (and the thin shells) touch the database.
 """
 
-from medbill.store.base import Base
 from medbill.store.engine import open_store, session_scope
 
-__all__ = ["Base", "open_store", "session_scope"]
+__all__ = ["open_store", "session_scope"]

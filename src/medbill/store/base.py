@@ -1,21 +1,13 @@
-"""Declarative base with a naming convention, so that Alembic migrations name constraints the same
-way on SQLite and PostgreSQL."""
+"""Declarative base for ORM models; it shares :data:`medbill.store.metadata.metadata`."""
 
 from __future__ import annotations
 
-from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from medbill.store.metadata import metadata
 
 
 class Base(DeclarativeBase):
-    """Base of every medbill table."""
+    """Base of every ORM-mapped medbill table."""
 
-    metadata = MetaData(naming_convention=NAMING)
+    metadata = metadata

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, Table, delete, insert, select
 
 from medbill.codesets.release import ParsedRelease, Row
 from medbill.errors import CodeSetFileError, ReleaseConflict
-from medbill.store.base import Base
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models import load_all
+from medbill.store.models.release import codeset_release
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,8 @@ def load_release(engine: Engine, parsed: ParsedRelease, *, replace: bool = False
     info = parsed.info
     with engine.begin() as conn:
         existing = conn.execute(
-            select(CodeSetRelease.id, CodeSetRelease.sha256, CodeSetRelease.row_count).where(
-                CodeSetRelease.code_system == info.code_system, CodeSetRelease.version == info.version)
+            select(codeset_release.c.id, codeset_release.c.sha256, codeset_release.c.row_count).where(
+                codeset_release.c.code_system == info.code_system, codeset_release.c.version == info.version)
         ).first()
         if existing is not None and existing.sha256 == info.sha256:
             return LoadResult(existing.id, info.code_system, info.version, existing.row_count, False,
@@ -69,7 +69,7 @@ def load_release(engine: Engine, parsed: ParsedRelease, *, replace: bool = False
                 "swap the release, or check that the file is the edition you meant.")
         if existing is not None:
             _delete_release(conn, existing.id)
-        release_id = conn.execute(insert(CodeSetRelease.__table__).values(
+        release_id = conn.execute(insert(codeset_release).values(
             code_system=info.code_system, publisher=info.publisher, version=info.version,
             effective_from=info.effective_from, effective_to=info.effective_to,
             source_file=info.source_file, sha256=info.sha256, row_count=0,
@@ -83,7 +83,7 @@ def load_release(engine: Engine, parsed: ParsedRelease, *, replace: bool = False
                 total += len(batch)
                 if progress:
                     progress(len(batch))
-        conn.execute(CodeSetRelease.__table__.update().where(CodeSetRelease.id == release_id)
+        conn.execute(codeset_release.update().where(codeset_release.c.id == release_id)
                      .values(row_count=total))
     log.info("loaded %s %s: %d rows", info.code_system, info.version, total)
     return LoadResult(release_id, info.code_system, info.version, total, True,
@@ -92,7 +92,7 @@ def load_release(engine: Engine, parsed: ParsedRelease, *, replace: bool = False
 
 def _table(name: str, source_file: str) -> Table:
     try:
-        return Base.metadata.tables[name]
+        return load_all().tables[name]
     except KeyError:
         raise CodeSetFileError(source_file, f"reader produced rows for unknown table {name!r}") from None
 
@@ -110,7 +110,7 @@ def _period_filler(table: Table, start: Any, end: Any) -> Callable[[dict[str, An
 
 
 def _delete_release(conn: Any, release_id: int) -> None:
-    for table in reversed(Base.metadata.sorted_tables):
+    for table in reversed(load_all().sorted_tables):
         if "release_id" in table.c:
             conn.execute(delete(table).where(table.c.release_id == release_id))
-    conn.execute(delete(CodeSetRelease.__table__).where(CodeSetRelease.id == release_id))
+    conn.execute(delete(codeset_release).where(codeset_release.c.id == release_id))

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from medbill import config
 from medbill.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -56,6 +58,8 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Engine:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any error."""
+    from sqlalchemy.orm import sessionmaker  # the ORM is imported only by work that uses it
+
     factory = sessionmaker(engine, expire_on_commit=False)
     session = factory()
     try:

@@ -34,11 +34,11 @@ from medbill.errors import NoReleaseInForce
 from medbill.store.models.hcpcs import HcpcsCode as HcpcsCodeRow
 from medbill.store.models.hcpcs import HcpcsModifier as HcpcsModifierRow
 from medbill.store.models.ncci import NcciAddon, NcciMue, NcciPtp
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models.release import codeset_release
 
 Bind = Connection | Engine
 
-_RELEASE: Table = CodeSetRelease.__table__  # type: ignore[assignment]
+_RELEASE: Table = codeset_release  # type: ignore[assignment]
 _HCPCS: Table = HcpcsCodeRow.__table__  # type: ignore[assignment]
 _MODIFIER: Table = HcpcsModifierRow.__table__  # type: ignore[assignment]
 _PTP: Table = NcciPtp.__table__  # type: ignore[assignment]

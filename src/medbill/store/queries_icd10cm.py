@@ -8,11 +8,11 @@ from sqlalchemy import Connection, select
 
 from medbill.codesets.icd10cm_lookup import Icd10cmEntry, Icd10cmSnapshot, TabularNote, split_notes
 from medbill.codesets.release import ReleaseRef
-from medbill.store.models.icd10cm import Icd10cmCode, Icd10cmNote
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models.icd10cm import icd10cm_code, icd10cm_note
+from medbill.store.models.release import codeset_release
 
-_C = Icd10cmCode.__table__.c
-_N = Icd10cmNote.__table__.c
+_C = icd10cm_code.c
+_N = icd10cm_note.c
 _ENTRY = (_C.code, _C.kind, _C.title, _C.billable, _C.parent, _C.chapter, _C.section)
 
 
@@ -68,9 +68,9 @@ def load_snapshot(conn: Connection, release_id: int, release: ReleaseRef, *,
 
 def releases_with_code(conn: Connection, code: str) -> list[ReleaseRef]:
     """Every loaded ICD-10-CM release that has ``code``, oldest first (to say when it is valid)."""
-    r = CodeSetRelease.__table__.c
+    r = codeset_release.c
     rows = conn.execute(select(r.code_system, r.version, r.effective_from, r.effective_to)
-                        .join(Icd10cmCode.__table__, _C.release_id == r.id)
+                        .join(icd10cm_code, _C.release_id == r.id)
                         .where(_C.code == code).order_by(r.effective_from))
     return [ReleaseRef(*row) for row in rows]
 
@@ -111,7 +111,7 @@ def search_titles(conn: Connection, release_id: int, words: list[str],
         found.append((row.code, row.title, row.title, "title", row.billable))
     term_match = and_(*[func.lower(_N.text).contains(w) for w in words])
     for row in conn.execute(select(_N.code, _N.text, _C.title, _C.billable).join(
-            Icd10cmCode.__table__, (_C.release_id == _N.release_id) & (_C.code == _N.code)).where(
+            icd10cm_code, (_C.release_id == _N.release_id) & (_C.code == _N.code)).where(
             _N.release_id == release_id, _N.note_type.in_(("inclusion_term", "includes")), term_match)
             .order_by(func.length(_N.text)).limit(limit * 4)):
         found.append((row.code, row.title, row.text, "inclusion term", row.billable))

@@ -23,12 +23,12 @@ from medbill.codesets.icd10cm_index import CODE_SYSTEMS, KINDS, search_text
 from medbill.codesets.release import ReleaseRef
 from medbill.errors import CodeSetError, NoReleaseInForce, UnknownCode
 from medbill.store.models.icd10cm_index import Icd10cmIndexCell, Icd10cmIndexTerm
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models.release import codeset_release
 from medbill.store.releases import release_in_force
 
 _T = Icd10cmIndexTerm.__table__.c
 _CELL = Icd10cmIndexCell.__table__.c
-_R = CodeSetRelease.__table__.c
+_R = codeset_release.c
 _TERM_COLUMNS = (_T.id, _T.release_id, _T.kind, _T.seq, _T.parent_seq, _T.main_seq, _T.level, _T.title,
                  _T.nemod, _T.path, _T.code, _T.manif, _T.see, _T.see_also, _T.see_category, _T.subcategory)
 _MAX_SEE_HOPS = 5

@@ -28,11 +28,11 @@ from medbill.errors import NoReleaseInForce
 from medbill.store.models import drg as drg_models
 from medbill.store.models import icd10pcs as pcs_models
 from medbill.store.models import reference_lists as lists
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models.release import codeset_release
 from medbill.store.releases import release_in_force
 
 Db = Connection | Engine
-_R = CodeSetRelease.__table__.c
+_R = codeset_release.c
 
 
 @contextmanager

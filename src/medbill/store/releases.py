@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import Connection, or_, select
 
 from medbill.codesets.release import LoadedRelease, ReleaseRef
-from medbill.store.models.release import CodeSetRelease
+from medbill.store.models.release import codeset_release
 
-_COLUMNS = CodeSetRelease.__table__.c
+_COLUMNS = codeset_release.c
 
 
 def release_in_force(conn: Connection, code_system: str, on: date) -> tuple[int, ReleaseRef] | None:

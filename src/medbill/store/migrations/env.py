@@ -5,11 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import medbill.store.models  # noqa: F401  (registers every table on the metadata)
-from medbill.store.base import Base
+from medbill.store.models import load_all
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = load_all()
 
 
 def run() -> None:
