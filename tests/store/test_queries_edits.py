@@ -61,7 +61,7 @@ def test_hcpcs_code_by_date(loaded: Engine) -> None:
     assert a0021.source == "HCPCS Level II 2020"
     assert hcpcs_code(loaded, "C9035", date(2020, 6, 1)) is None  # terminated 2019-09-30
     assert hcpcs_code(loaded, "Z9999", date(2020, 6, 1)) is None
-    with pytest.raises(NoReleaseInForce, match="HCPCS Level II release covers 2021-01-04"):
+    with pytest.raises(NoReleaseInForce, match="HCPCS Level II release loaded is in force on 2021-01-04"):
         hcpcs_code(loaded, "A0021", date(2021, 1, 4))
 
 
@@ -91,7 +91,7 @@ def test_ptp_settings_are_separate_tables(loaded: Engine) -> None:
     hospital = ptp_edits(loaded, "hospital", ["G0463", "99213", "93000", "93005"], IN_Q2)
     assert [(e.column1, e.column2) for e in hospital] == [("93000", "93005"), ("G0463", "99213")]
     assert ptp_edits(loaded, "practitioner", ["G0463", "99213"], IN_Q2) == []
-    with pytest.raises(NoReleaseInForce, match="NCCI PTP practitioner release covers 2026-07-01"):
+    with pytest.raises(NoReleaseInForce, match="NCCI PTP practitioner release loaded is in force on 2026-07-01"):
         ptp_edits(loaded, "practitioner", ["93000", "93005"], date(2026, 7, 1))
 
 

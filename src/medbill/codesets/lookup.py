@@ -13,9 +13,10 @@ from sqlalchemy import Connection, Engine
 
 from medbill.codesets.codes import icd10cm
 from medbill.codesets.icd10cm_lookup import CodeDetail, Icd10cmSnapshot, resolve
-from medbill.errors import CodeNotInForce, NoReleaseInForce, UnknownCode
+from medbill.codesets.release import ReleaseRef
+from medbill.errors import CodeNotInForce, UnknownCode
 from medbill.store.queries_icd10cm import SqlTabular, load_snapshot, nearest_codes, releases_with_code
-from medbill.store.releases import loaded_releases, release_in_force
+from medbill.store.releases import release_in_force, require_release
 
 ICD10CM = "ICD-10-CM"
 
@@ -67,14 +68,9 @@ class CodeSets:
             release_id = found[0] if found else 0
             raise self._why_missing(conn, code, canonical, release_id, snapshot.release.effective_from)
 
-    def _in_force(self, conn: Connection, on: date) -> tuple[int, object]:  # type: ignore[type-arg]
-        found = release_in_force(conn, ICD10CM, on)
-        if found is None:
-            loaded = loaded_releases(conn, ICD10CM)
-            have = "; ".join(f"{r.version} ({r.ref.period})" for r in loaded) or "none"
-            raise NoReleaseInForce(f"no ICD-10-CM release loaded is in force on {on.isoformat()} "
-                                   f"(loaded: {have}). Load that year's files with 'medbill codes load'.")
-        return found
+    @staticmethod
+    def _in_force(conn: Connection, on: date) -> tuple[int, ReleaseRef]:
+        return require_release(conn, ICD10CM, on)
 
     @staticmethod
     def _why_missing(conn: Connection, asked: str, canonical: str, release_id: int,

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -30,11 +29,12 @@ from medbill.codesets.hcpcs import CODE_SYSTEM as HCPCS_CODE_SYSTEM
 from medbill.codesets.hcpcs import HcpcsCode, HcpcsModifier
 from medbill.codesets.mue import MUE_CODE_SYSTEM, MueAdjudicationIndicator, MueLimit
 from medbill.codesets.ncci import PTP_CODE_SYSTEM, ModifierIndicator, NcciSetting, PtpEdit
-from medbill.errors import NoReleaseInForce
 from medbill.store.models.hcpcs import HcpcsCode as HcpcsCodeRow
 from medbill.store.models.hcpcs import HcpcsModifier as HcpcsModifierRow
 from medbill.store.models.ncci import NcciAddon, NcciMue, NcciPtp
 from medbill.store.models.release import codeset_release
+from medbill.store.releases import connected as _connected
+from medbill.store.releases import no_release
 
 Bind = Connection | Engine
 
@@ -163,15 +163,6 @@ def addon_primaries(bind: Bind, addon_code: str, on: date) -> AddonRule | None:
 
 # --- helpers -------------------------------------------------------------------------------------------
 
-@contextmanager
-def _connected(bind: Bind) -> Iterator[Connection]:
-    if isinstance(bind, Engine):
-        with bind.connect() as conn:
-            yield conn
-    else:
-        yield bind
-
-
 def _code(code: str) -> str:
     """HCPCS/CPT codes and modifiers are compared upper-case without blanks."""
     return "".join(code.split()).upper()
@@ -187,11 +178,7 @@ def _in_force(conn: Connection, code_system: str, on: date) -> Sequence[Any]:
                         .where(r.c.code_system == code_system, _covers(r, on))).all()
     if rows:
         return rows
-    loaded = conn.execute(select(r.c.version, r.c.effective_from, r.c.effective_to)
-                          .where(r.c.code_system == code_system).order_by(r.c.effective_from)).all()
-    have = "; ".join(f"{v.version} ({v.effective_from}..{v.effective_to or 'open'})" for v in loaded) or "none"
-    raise NoReleaseInForce(f"no {code_system} release covers {on.isoformat()} (loaded: {have}); load the "
-                           "official file in force on that date of service")
+    raise no_release(conn, code_system, on)
 
 
 def _newest(rows: Sequence[Any]) -> Any:

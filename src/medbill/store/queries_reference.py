@@ -9,8 +9,6 @@ from the oldest one (the code's ``status`` still says whether it is current).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -29,27 +27,16 @@ from medbill.store.models import drg as drg_models
 from medbill.store.models import icd10pcs as pcs_models
 from medbill.store.models import reference_lists as lists
 from medbill.store.models.release import codeset_release
-from medbill.store.releases import release_in_force
+from medbill.store.releases import connected as _connected
+from medbill.store.releases import release_in_force, require_release
 
 Db = Connection | Engine
 _R = codeset_release.c
 
 
-@contextmanager
-def _connected(db: Db) -> Iterator[Connection]:
-    if isinstance(db, Engine):
-        with db.connect() as conn:
-            yield conn
-    else:
-        yield db
-
-
 def _release(conn: Connection, code_system: str, on: date) -> tuple[int, str]:
-    found = release_in_force(conn, code_system, on)
-    if found is None:
-        raise NoReleaseInForce(f"no {code_system} release loaded is in force on {on.isoformat()}. "
-                               "Load that period's official file with 'medbill codes load'.")
-    return found[0], found[1].version
+    release_id, ref = require_release(conn, code_system, on)
+    return release_id, ref.version
 
 
 def _optional_release(conn: Connection, code_system: str, on: date) -> tuple[int, str] | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, Engine, or_, select
 
 from medbill.codesets.release import LoadedRelease, ReleaseRef
+from medbill.errors import NoReleaseInForce
 from medbill.store.models.release import codeset_release
 
 _COLUMNS = codeset_release.c
@@ -40,3 +43,30 @@ def find_release(conn: Connection, code_system: str, version: str) -> LoadedRele
         if release.version.lower() == version.lower():
             return release
     return None
+
+
+def no_release(conn: Connection, code_system: str, on: date) -> NoReleaseInForce:
+    """The error for a date no loaded release of ``code_system`` covers, listing what is loaded."""
+    loaded = loaded_releases(conn, code_system)
+    have = "; ".join(f"{r.version} ({r.ref.period})" for r in loaded) or "none"
+    return NoReleaseInForce(f"no {code_system} release loaded is in force on {on.isoformat()} "
+                            f"(loaded: {have}). Load that period's official files with 'medbill codes load'.")
+
+
+def require_release(conn: Connection, code_system: str, on: date) -> tuple[int, ReleaseRef]:
+    """Like :func:`release_in_force`, but a date without a release is an error, never "no finding":
+    an edit table that is not loaded must not let a claim through unchecked."""
+    found = release_in_force(conn, code_system, on)
+    if found is None:
+        raise no_release(conn, code_system, on)
+    return found
+
+
+@contextmanager
+def connected(bind: Connection | Engine) -> Iterator[Connection]:
+    """A connection from an engine (opened and closed here) or the caller's own connection."""
+    if isinstance(bind, Engine):
+        with bind.connect() as conn:
+            yield conn
+    else:
+        yield bind
