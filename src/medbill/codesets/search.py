@@ -1,6 +1,6 @@
 """``medbill codes search``: find the code for words, ranked the way a coder would scan a book.
 
-Titles first (an exact phrase before scattered words), then inclusion terms printed under a code,
+Titles first (a title that starts with the words, then one holding them as a phrase, then scattered words), then inclusion terms printed under a code,
 then the Index; billable codes before headers, shorter (less specific) titles before longer ones.
 """
 
@@ -45,7 +45,7 @@ def search(engine: Engine, text: str, *, on: date | None = None, limit: int = 10
     phrase = " ".join(words)
     best: dict[str, SearchHit] = {}
     for code, title, matched, where, billable in rows:
-        score = (_WHERE_RANK[where.split(" (")[0]] * 10 + (0 if phrase in matched.lower() else 5) + (0 if billable else 2)
+        score = (_WHERE_RANK[where.split(" (")[0]] * 10 + (0 if matched.lower().startswith(phrase) else 1 if phrase in matched.lower() else 5) + (0 if billable else 2)
                  + len(matched) / 1000)
         if code not in best or score < best[code].score:
             best[code] = SearchHit(code, title, matched, where, round(score, 3))
