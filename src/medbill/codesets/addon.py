@@ -201,8 +201,8 @@ _EXCEL_COLUMNS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 
 def _excel_rows(path: Path) -> Iterator[dict[str, Any]]:
-    from openpyxl import load_workbook  # type: ignore[import-untyped]  # only for the Excel copy
-    from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    from openpyxl import load_workbook  # only for the Excel copy
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)

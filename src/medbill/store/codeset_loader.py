@@ -73,7 +73,7 @@ def load_release(engine: Engine, parsed: ParsedRelease, *, replace: bool = False
             code_system=info.code_system, publisher=info.publisher, version=info.version,
             effective_from=info.effective_from, effective_to=info.effective_to,
             source_file=info.source_file, sha256=info.sha256, row_count=0,
-            loaded_at=datetime.now(UTC))).inserted_primary_key[0]
+            loaded_at=datetime.now(UTC))).inserted_primary_key[0]  # type: ignore[index]
         total = 0
         for table_name, rows in parsed.tables:
             table = _table(table_name, info.source_file)

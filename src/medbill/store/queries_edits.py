@@ -38,7 +38,7 @@ from medbill.store.releases import no_release
 
 Bind = Connection | Engine
 
-_RELEASE: Table = codeset_release  # type: ignore[assignment]
+_RELEASE: Table = codeset_release
 _HCPCS: Table = HcpcsCodeRow.__table__  # type: ignore[assignment]
 _MODIFIER: Table = HcpcsModifierRow.__table__  # type: ignore[assignment]
 _PTP: Table = NcciPtp.__table__  # type: ignore[assignment]

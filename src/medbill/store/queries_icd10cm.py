@@ -110,9 +110,9 @@ def search_titles(conn: Connection, release_id: int, words: list[str],
             .order_by(func.length(_C.title), _C.seq).limit(limit * 4)):
         found.append((row.code, row.title, row.title, "title", row.billable))
     term_match = and_(*[func.lower(_N.text).contains(w) for w in words])
-    for row in conn.execute(select(_N.code, _N.text, _C.title, _C.billable).join(
+    for term in conn.execute(select(_N.code, _N.text, _C.title, _C.billable).join(
             icd10cm_code, (_C.release_id == _N.release_id) & (_C.code == _N.code)).where(
             _N.release_id == release_id, _N.note_type.in_(("inclusion_term", "includes")), term_match)
             .order_by(func.length(_N.text)).limit(limit * 4)):
-        found.append((row.code, row.title, row.text, "inclusion term", row.billable))
+        found.append((term.code, term.title, term.text, "inclusion term", term.billable))
     return found
