@@ -6,6 +6,10 @@ Every message names the input (file and line/element, control number or code) an
     MedbillError
     ├── ConfigError                 a setting is wrong (database URL, refdata folder)
     ├── StoreError                  the database cannot be used (not migrated, unreachable)
+    ├── ClaimError                  a claim, encounter or line that cannot exist as given
+    │   └── ClaimStateError         a lifecycle move that is not allowed
+    ├── X12Error                    an X12 file that cannot be read at all (names file and place)
+    │   └── EnvelopeError           no ISA, or an ISA whose delimiters cannot be found
     └── CodeSetError
         ├── CodeSetFileError        an official file is unreadable, truncated or not the layout claimed
         │   └── ReleaseMismatch     the file is of another release (year) than the one claimed
@@ -92,3 +96,35 @@ class CodeNotInForce(CodeSetError):
         self.periods = list(periods)
         super().__init__(f"{code_system} code {code} is not valid on {on}; it is valid "
                          + "; ".join(self.periods))
+
+
+class ClaimError(MedbillError):
+    """A claim, encounter or service line that cannot exist as given (names which and why)."""
+
+
+class ClaimStateError(ClaimError):
+    """A claim asked to move where its lifecycle does not allow (e.g. paid → draft)."""
+
+
+class X12Error(MedbillError):
+    """An X12 file that cannot be read at all (problems inside a readable file are findings, not errors).
+
+    Args:
+        source: the file's path or name ("<bytes>" for data in memory).
+        problem: what is wrong, in words a user can act on.
+        where: the place: byte offset, segment number and id, element.
+        standard_code: the X12 acknowledgment code for the problem, e.g. "TA1:026", when one exists.
+    """
+
+    def __init__(self, source: str, problem: str, where: str | None = None,
+                 standard_code: str | None = None) -> None:
+        self.source = source
+        self.problem = problem
+        self.where = where
+        self.standard_code = standard_code
+        place = f"{source}, {where}" if where else source
+        super().__init__(f"{place}: {problem}")
+
+
+class EnvelopeError(X12Error):
+    """The interchange envelope is unreadable: no ISA, or an ISA whose delimiters cannot be found."""

@@ -1,0 +1,195 @@
+"""The claim as a biller sees it, independent of X12 and of paper forms.
+
+X12 modules (``edi/``) and forms (``forms/``) translate between this model and their formats; the
+scrubber, posting and reports only ever see it (STYLE.md §1). Records are frozen; money is Decimal;
+identifiers are strings. Each record checks what a clearinghouse would reject outright, so a claim
+that exists is at least well formed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from medbill.charges.npi import npi_problem
+from medbill.errors import ClaimError
+
+MAX_MODIFIERS = 4  # 837P SV101-3..6 / CMS-1500 box 24D
+MAX_POINTERS = 4  # 837P SV107 / CMS-1500 box 24E
+MAX_DIAGNOSES = 12  # 837P HI: principal + 11 others / CMS-1500 box 21 A-L
+
+
+class ClaimFrequency(StrEnum):
+    """CLM05-3 / UB-04 type of bill third digit: what this claim does to an earlier one."""
+
+    ORIGINAL = "1"
+    REPLACEMENT = "7"  # corrected claim: replaces the claim named by its payer claim control number
+    VOID = "8"  # cancels the claim named by its payer claim control number
+
+
+class CoverageOrder(StrEnum):
+    """SBR01 payer responsibility sequence."""
+
+    PRIMARY = "P"
+    SECONDARY = "S"
+    TERTIARY = "T"
+
+
+class Relationship(StrEnum):
+    """Patient's relationship to the subscriber (X12 individual relationship code, SBR02/PAT01)."""
+
+    SELF = "18"
+    SPOUSE = "01"
+    CHILD = "19"
+    OTHER = "G8"
+
+
+class Sex(StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+    UNKNOWN = "U"
+
+
+@dataclass(frozen=True)
+class Address:
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    line2: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A patient or subscriber (no PHI is ever logged; see STYLE.md §9)."""
+
+    last_name: str
+    first_name: str
+    birth_date: date
+    sex: Sex
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Payer:
+    name: str
+    payer_id: str  # the clearinghouse/payer id sent in 2010BB NM109
+    address: Address | None = None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One insurance of the patient, in the order it pays."""
+
+    payer: Payer
+    member_id: str
+    subscriber: Person
+    relationship: Relationship
+    order: CoverageOrder = CoverageOrder.PRIMARY
+    group_number: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.member_id.strip():
+            raise ClaimError(f"coverage with {self.payer.name}: the member id is empty; copy it from the card")
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A billing, rendering or referring provider (person or organisation) with a valid NPI."""
+
+    npi: str
+    name: str  # organisation name, or "Last, First" for a person
+    taxonomy: str | None = None
+    tax_id: str | None = None
+    address: Address | None = None
+    is_person: bool = True
+
+    def __post_init__(self) -> None:
+        problem = npi_problem(self.npi)
+        if problem:
+            raise ClaimError(f"provider {self.name}: NPI {self.npi!r} {problem}")
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    """One billed service: CMS-1500 box 24 / 837P loop 2400."""
+
+    code: str
+    charge: Decimal
+    units: Decimal = Decimal(1)
+    modifiers: tuple[str, ...] = ()
+    pointers: tuple[int, ...] = (1,)
+    service_date: date | None = None  # defaults to the encounter's date of service
+    ndc: str | None = None  # 11-digit NDC where the line is a drug
+    place_of_service: str | None = None  # defaults to the encounter's
+
+    def __post_init__(self) -> None:
+        where = f"service line {self.code}"
+        if not isinstance(self.charge, Decimal) or self.charge < 0 or self.charge != self.charge.quantize(Decimal("0.01")):
+            raise ClaimError(f"{where}: the charge {self.charge!r} must be a Decimal amount in cents, not negative")
+        if not isinstance(self.units, Decimal) or self.units <= 0:
+            raise ClaimError(f"{where}: units {self.units!r} must be a positive Decimal")
+        if len(self.modifiers) > MAX_MODIFIERS:
+            raise ClaimError(f"{where}: {len(self.modifiers)} modifiers; a line carries at most {MAX_MODIFIERS}")
+        if any(len(m) != 2 for m in self.modifiers):
+            raise ClaimError(f"{where}: modifiers are two characters each, got {self.modifiers}")
+        if not 1 <= len(self.pointers) <= MAX_POINTERS or len(set(self.pointers)) != len(self.pointers):
+            raise ClaimError(f"{where}: needs 1 to {MAX_POINTERS} distinct diagnosis pointers, got {self.pointers}")
+        if self.ndc is not None and not (self.ndc.isdigit() and len(self.ndc) == 11):
+            raise ClaimError(f"{where}: the NDC must be 11 digits (5-4-2 without dashes), got {self.ndc!r}")
+
+
+@dataclass(frozen=True)
+class Encounter:
+    """A visit: who was seen, when, where, by whom, for what (the coder's output), what was done."""
+
+    encounter_id: str
+    patient: Person
+    service_date: date
+    place_of_service: str
+    billing: Provider
+    rendering: Provider
+    diagnoses: tuple[str, ...]  # ICD-10-CM, first-listed/principal first
+    lines: tuple[ServiceLine, ...]
+    referring: Provider | None = None
+
+    def __post_init__(self) -> None:
+        where = f"encounter {self.encounter_id}"
+        if not self.diagnoses:
+            raise ClaimError(f"{where}: no diagnosis; code the visit first")
+        if len(self.diagnoses) > MAX_DIAGNOSES:
+            raise ClaimError(f"{where}: {len(self.diagnoses)} diagnoses; a claim carries at most {MAX_DIAGNOSES}")
+        if not self.lines:
+            raise ClaimError(f"{where}: no service line; capture the charges first")
+        for line in self.lines:
+            bad = [p for p in line.pointers if p > len(self.diagnoses)]
+            if bad:
+                raise ClaimError(f"{where}: line {line.code} points to diagnosis {bad[0]}, but the encounter has "
+                                 f"{len(self.diagnoses)}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What is sent to one payer for one encounter."""
+
+    patient_control_number: str  # CLM01: how the 835 finds this claim again
+    encounter: Encounter
+    coverage: Coverage
+    frequency: ClaimFrequency = ClaimFrequency.ORIGINAL
+    original_reference: str | None = None  # payer claim control number of the claim replaced or voided
+    prior_authorization: str | None = None
+    other_coverages: tuple[Coverage, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.patient_control_number or len(self.patient_control_number) > 38:
+            raise ClaimError("the patient control number must be 1 to 38 characters (837 CLM01)")
+        if self.frequency is not ClaimFrequency.ORIGINAL and not self.original_reference:
+            raise ClaimError(f"claim {self.patient_control_number}: a {self.frequency.name.lower()} claim "
+                             "(frequency 7 or 8) must carry the payer claim control number of the original")
+
+    @property
+    def total_charge(self) -> Decimal:
+        """CLM02: the sum of the line charges, exact to the cent."""
+        return sum((line.charge for line in self.encounter.lines), Decimal("0.00"))
