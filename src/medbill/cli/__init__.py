@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import codes, data, db, demo
+from medbill.cli import codes, data, db, demo, edi
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="medbill: medical billing and coding, end to end.")
 app.add_typer(codes.app, name="codes")
 app.add_typer(data.app, name="data")
 app.add_typer(db.app, name="db")
+app.add_typer(edi.app, name="edi")
 app.command("demo")(demo.demo)
 
 
