@@ -77,6 +77,7 @@ class Payer:
     name: str
     payer_id: str  # the clearinghouse/payer id sent in 2010BB NM109
     address: Address | None = None
+    claim_filing_code: str = "CI"  # SBR09: MB Medicare Part B, MC Medicaid, BL Blue Cross, CI commercial…
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""X12 5010 transaction sets, one package per implementation guide."""

@@ -1,0 +1,18 @@
+"""837 Professional (005010X222A1): writing medbill claims as X12.
+
+Loop tree written (guide names; business names in the builder's docstrings)::
+
+    ISA/GS/ST/BHT
+    1000A submitter (NM1*41, PER)     1000B receiver (NM1*40)
+    2000A billing provider HL*20 (PRV) ── 2010AA NM1*85, N3, N4, REF*EI
+      2000B subscriber HL*22, SBR ── 2010BA NM1*IL (N3, N4, DMG when the subscriber is the patient)
+                                  ── 2010BB payer NM1*PR
+        2000C patient HL*23, PAT ── 2010CA NM1*QC, N3, N4, DMG     (only when patient ≠ subscriber)
+          2300 claim CLM, REF*F8 / REF*G1, HI ── 2310A referring NM1*DN, 2310B rendering NM1*82, PRV
+            2400 service line LX, SV1, DTP*472 ── 2410 drug LIN*N4, CTP
+    SE/GE/IEA
+"""
+
+from medbill.edi.v5010.x222a1_837p.write import Envelope837, write_837p
+
+__all__ = ["Envelope837", "write_837p"]
