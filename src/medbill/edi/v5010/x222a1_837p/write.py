@@ -13,6 +13,8 @@ from medbill.edi.tokenizer import Delimiters, Segment
 from medbill.edi.writer import to_bytes
 
 GUIDE = "005010X222A1"
+# The delimiters most clearinghouses expect, with a line break after each segment for people reading it.
+DEFAULT_DELIMITERS = Delimiters("*", ":", "^", "~", "\n")
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,9 @@ class Envelope837:
     receiver_name: str
     interchange_control: int = 1
     group_control: int = 1
-    created: datetime = field(default_factory=lambda: datetime(2026, 1, 1))
+    created: datetime = field(default_factory=datetime.now)
     production: bool = False  # ISA15: P production or T test
-    delimiters: Delimiters = Delimiters("*", ":", "^", "~", "\n")
+    delimiters: Delimiters = DEFAULT_DELIMITERS
 
 
 def _amount(value: Decimal) -> str:
