@@ -27,3 +27,21 @@ def test_every_single_digit_typo_is_caught(nine: str, shift: int) -> None:
     assert is_valid_npi(npi)
     typo = npi[:9] + str((int(npi[9]) + shift) % 10)
     assert not is_valid_npi(typo)
+
+
+def test_normalised_once_at_the_boundary() -> None:
+    from medbill.charges.npi import normalize_npi, require_npi
+    from medbill.errors import ClaimError
+
+    assert normalize_npi(" 123-456-7893 ") == "1234567893"
+    assert normalize_npi("808401234567893") == "1234567893"  # the 15-digit card form
+    assert require_npi("1234 5678 93", role="rendering provider") == "1234567893"
+    try:
+        require_npi("1234567890", role="billing provider")
+    except ClaimError as exc:
+        assert str(exc) == ("billing provider NPI '1234567890' fails the check digit (the 10th digit should be 3); "
+                            "re-read it from the NPI registry")
+    else:
+        raise AssertionError("an NPI with a wrong check digit was accepted")
+    assert npi_problem("12345678A3") == "must be exactly 10 digits (it contains 'A')"
+    assert npi_problem("１２３４５６７８９３").startswith("must be exactly 10 digits")  # full-width digits

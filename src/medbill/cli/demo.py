@@ -101,3 +101,9 @@ def _reference_tour(engine: Engine) -> None:
         nucc = taxonomy(conn, "207Q00000X", DOS)
         if nucc:
             say(f"Taxonomy 207Q00000X: {nucc.display_name}")
+    from medbill.store.queries_fees import price_service_line
+
+    for facility in (False, True):
+        price = price_service_line(engine, code="99213", on=date(2025, 6, 2), mac="10112", locality="00",
+                                   facility=facility)
+        say(f"MPFS 2025 99213, Alabama, {'facility' if facility else 'non-facility'}: ${price.allowed}")
