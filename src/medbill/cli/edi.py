@@ -64,3 +64,19 @@ def validate(file: FileArg, as_json: JsonFlag = False) -> None:
             _say_findings(report.findings)
     if report.errors:
         raise typer.Exit(1)
+
+
+@app.command("ack")
+def ack(file: FileArg,
+        out: Annotated[Path | None, typer.Option("--out", help="Write the 999 here (default: print it).")] = None,
+        control: Annotated[int, typer.Option(help="Interchange/group control number of the 999.")] = 1) -> None:
+    """Write the 999 implementation acknowledgment for a received file (every set accepted or rejected)."""
+    from medbill.edi.v5010.x231a1_999 import acknowledge
+
+    with handled():
+        data = acknowledge(file, control=control)
+        if out is None:
+            say(data.decode())
+        else:
+            out.write_bytes(data)
+            say(f"wrote the 999 for {file} to {out}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from medbill.errors import EnvelopeError
+from medbill.errors import EnvelopeError, X12Error
 
 CHUNK = 1 << 20
 ISA_LENGTH = 106
@@ -196,7 +196,11 @@ class SegmentStream:
                 yield data[start:start + self._chunk_size]
             return
         if isinstance(source, Path | str):
-            with open(source, "rb") as handle:
+            try:
+                handle = open(source, "rb")  # noqa: SIM115  (closed below; the error must name the file)
+            except OSError as exc:
+                raise X12Error(str(source), f"cannot read the file: {exc.strerror}") from exc
+            with handle:
                 yield from iter(lambda: handle.read(self._chunk_size), b"")
             return
         yield from iter(lambda: source.read(self._chunk_size), b"")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import logging
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,30 +13,11 @@ from medbill.claims import ClaimFrequency, Coverage, CoverageOrder, Person, Rela
 from medbill.edi import read_x12
 from medbill.edi.v5010.x222a1_837p import Envelope837, write_837p
 from tests.claims.builders import OFFICE, PATIENT, claim, encounter, line
+from tests.edi.v5010._pyx12 import pyx12_errors
 
 ENVELOPE = Envelope837("SUBMITTER01", "CLEARINGHS", "SPRINGFIELD FAMILY PRACTICE", "BILLING OFFICE", "2175550100",
                        "CLEARINGHOUSE INC", interchange_control=42, group_control=7,
                        created=datetime(2026, 5, 2, 9, 30))
-
-
-def pyx12_errors(data: bytes, tmp_path: Path) -> list[str]:
-    """Run pyx12's full validation; return its error lines (empty when the file is valid)."""
-    import pyx12.params
-    import pyx12.x12n_document
-
-    source = tmp_path / "claims.837"
-    source.write_bytes(data)
-    log = io.StringIO()
-    handler = logging.StreamHandler(log)
-    logger = logging.getLogger("pyx12")
-    logger.addHandler(handler)
-    logger.setLevel(logging.ERROR)
-    try:
-        ok = pyx12.x12n_document.x12n_document(pyx12.params.params(), str(source), io.StringIO(), None)
-    finally:
-        logger.removeHandler(handler)
-    errors = [line for line in log.getvalue().splitlines() if line.strip()]
-    return errors if errors or ok else ["pyx12 reported the file invalid"]
 
 
 def child_claim():  # type: ignore[no-untyped-def]
