@@ -39,3 +39,21 @@ def encounter(**kw: Any) -> Encounter:
 def claim(**kw: Any) -> Claim:
     coverage = Coverage(Payer("Medicare Part B", "12345"), "1EG4TE5MK73", PATIENT, Relationship.SELF)
     return replace(Claim("PCN0001", encounter(), coverage), **kw)
+
+
+ATTENDING = Provider("1245319599", "Smith, John", "207RH0000X")
+HOSPITAL = Provider("1234567893", "Springfield General Hospital", "282N00000X", "123456789", OFFICE, is_person=False)
+
+
+def institutional_claim(**kw: Any) -> Claim:
+    """An outpatient hospital claim (type of bill 131): emergency room visit with a lab line."""
+    from medbill.claims import Institutional
+
+    details = Institutional("13", date(2026, 5, 1), date(2026, 5, 1), ATTENDING, reason_for_visit=("R07.9",))
+    visit = Encounter("E2", PATIENT, date(2026, 5, 1), "23", HOSPITAL, ATTENDING, ("I20.9", "I10"),
+                      (ServiceLine("99284", Decimal("850.00"), revenue_code="0450"),
+                       ServiceLine("80053", Decimal("120.00"), revenue_code="0301")),
+                      institutional=details)
+    coverage = Coverage(Payer("Medicare Part A", "12345", claim_filing_code="MA"), "1EG4TE5MK73", PATIENT,
+                        Relationship.SELF)
+    return replace(Claim("PCN0002", visit, coverage), **kw)

@@ -2,20 +2,26 @@
 
 from medbill.claims.lifecycle import ALLOWED, ClaimState, ClaimStatus, Transition
 from medbill.claims.model import (
-                                  Address,
-                                  Claim,
-                                  ClaimFrequency,
-                                  Coverage,
-                                  CoverageOrder,
-                                  Encounter,
-                                  Payer,
-                                  Person,
-                                  Provider,
-                                  Relationship,
-                                  ServiceLine,
-                                  Sex,
+    Address,
+    Claim,
+    ClaimFrequency,
+    CodeAmount,
+    CodeDate,
+    CodeSpan,
+    Coverage,
+    CoverageOrder,
+    DiagnosisOnAdmission,
+    Encounter,
+    Institutional,
+    Payer,
+    Person,
+    Procedure,
+    Provider,
+    Relationship,
+    ServiceLine,
+    Sex,
 )
 
-__all__ = ["ALLOWED", "Address", "Claim", "ClaimFrequency", "ClaimState", "ClaimStatus", "Coverage",
-           "CoverageOrder", "Encounter", "Payer", "Person", "Provider", "Relationship", "ServiceLine", "Sex",
-           "Transition"]
+__all__ = ["ALLOWED", "Address", "Claim", "ClaimFrequency", "ClaimState", "ClaimStatus", "CodeAmount", "CodeDate",
+           "CodeSpan", "Coverage", "CoverageOrder", "DiagnosisOnAdmission", "Encounter", "Institutional", "Payer",
+           "Person", "Procedure", "Provider", "Relationship", "ServiceLine", "Sex", "Transition"]

@@ -19,6 +19,8 @@ from medbill.errors import ClaimError
 MAX_MODIFIERS = 4  # 837P SV101-3..6 / CMS-1500 box 24D
 MAX_POINTERS = 4  # 837P SV107 / CMS-1500 box 24E
 MAX_DIAGNOSES = 12  # 837P HI: principal + 11 others / CMS-1500 box 21 A-L
+MAX_INSTITUTIONAL_DIAGNOSES = 25  # 837I HI: principal + 24 others (two HI ABF segments) / UB-04 FL 67, 67A-Q
+MAX_PROCEDURES = 25  # 837I HI BBR + 24 BBQ / UB-04 FL 74, 74a-e (paper shows 6)
 
 
 class ClaimFrequency(StrEnum):
@@ -125,9 +127,14 @@ class ServiceLine:
     service_date: date | None = None  # defaults to the encounter's date of service
     ndc: str | None = None  # 11-digit NDC where the line is a drug
     place_of_service: str | None = None  # defaults to the encounter's
+    revenue_code: str | None = None  # institutional only: SV201 / UB-04 FL 42, four digits (0450 emergency room)
 
     def __post_init__(self) -> None:
-        where = f"service line {self.code}"
+        where = f"service line {self.code or self.revenue_code}"
+        if not self.code and not self.revenue_code:
+            raise ClaimError("a service line needs a HCPCS/CPT code, or a revenue code on an institutional claim")
+        if self.revenue_code is not None and not (self.revenue_code.isdigit() and len(self.revenue_code) == 4):
+            raise ClaimError(f"{where}: the revenue code must be 4 digits (e.g. 0450), got {self.revenue_code!r}")
         if not isinstance(self.charge, Decimal) or self.charge < 0 or self.charge != self.charge.quantize(Decimal("0.01")):
             raise ClaimError(f"{where}: the charge {self.charge!r} must be a Decimal amount in cents, not negative")
         if not isinstance(self.units, Decimal) or self.units <= 0:
@@ -140,6 +147,97 @@ class ServiceLine:
             raise ClaimError(f"{where}: needs 1 to {MAX_POINTERS} distinct diagnosis pointers, got {self.pointers}")
         if self.ndc is not None and not (self.ndc.isdigit() and len(self.ndc) == 11):
             raise ClaimError(f"{where}: the NDC must be 11 digits (5-4-2 without dashes), got {self.ndc!r}")
+
+
+class DiagnosisOnAdmission(StrEnum):
+    """Present-on-admission indicator (837I HI…-9 / UB-04 FL 67 shaded area)."""
+
+    YES = "Y"
+    NO = "N"
+    UNKNOWN = "U"  # documentation insufficient
+    CLINICALLY_UNDETERMINED = "W"
+    EXEMPT = "1"  # on the CMS exempt list (reported blank on the 5010 837I)
+
+
+@dataclass(frozen=True)
+class CodeDate:
+    """An occurrence code with its date (837I HI BH / UB-04 FL 31-34)."""
+
+    code: str
+    on: date
+
+
+@dataclass(frozen=True)
+class CodeSpan:
+    """An occurrence span code with its from-through dates (837I HI BI / UB-04 FL 35-36)."""
+
+    code: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class CodeAmount:
+    """A value code with its amount (837I HI BE / UB-04 FL 39-41)."""
+
+    code: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """An ICD-10-PCS procedure with its date (837I HI BBR/BBQ / UB-04 FL 74)."""
+
+    code: str
+    on: date
+
+
+@dataclass(frozen=True)
+class Institutional:
+    """What a facility claim (837I / UB-04) carries beyond a professional one.
+
+    ``facility_type`` is the first two digits of the type of bill (11 hospital inpatient, 13 hospital
+    outpatient, 21 skilled nursing…); the third digit is the claim's frequency, so the type of bill is
+    ``facility_type + frequency`` (UB-04 prints it with a leading 0).
+    """
+
+    facility_type: str  # CLM05-1
+    statement_from: date  # DTP*434 / FL 6
+    statement_to: date
+    attending: Provider  # 2310A / FL 76
+    patient_status: str = "01"  # CL103 discharge status / FL 17 (01 home, 02 short-term hospital, 20 expired…)
+    admission_date: date | None = None  # DTP*435 / FL 12, inpatient
+    admission_hour: int | None = None  # FL 13, 0-23
+    admission_type: str | None = None  # CL101 / FL 14 (1 emergency, 2 urgent, 3 elective…)
+    admission_source: str | None = None  # CL102 / FL 15
+    admitting_diagnosis: str | None = None  # HI ABJ / FL 69
+    reason_for_visit: tuple[str, ...] = ()  # HI APR / FL 70, outpatient unscheduled visits
+    external_cause: tuple[str, ...] = ()  # HI ABN / FL 72
+    present_on_admission: tuple[DiagnosisOnAdmission | None, ...] = ()  # one per diagnosis, inpatient
+    procedures: tuple[Procedure, ...] = ()  # principal first
+    condition_codes: tuple[str, ...] = ()  # HI BG / FL 18-28
+    occurrences: tuple[CodeDate, ...] = ()
+    occurrence_spans: tuple[CodeSpan, ...] = ()
+    values: tuple[CodeAmount, ...] = ()
+    drg: str | None = None  # HI DR, when the provider reports it
+    operating: Provider | None = None  # 2310B / FL 77
+
+    def __post_init__(self) -> None:
+        if not (len(self.facility_type) == 2 and self.facility_type.isdigit()):
+            raise ClaimError(f"type of bill: the facility type must be 2 digits (e.g. 11, 13), got {self.facility_type!r}")
+        if self.statement_to < self.statement_from:
+            raise ClaimError(f"statement period {self.statement_from}..{self.statement_to} ends before it starts")
+        if self.admission_hour is not None and not 0 <= self.admission_hour <= 23:
+            raise ClaimError(f"admission hour {self.admission_hour} must be 0-23")
+        if len(self.procedures) > MAX_PROCEDURES:
+            raise ClaimError(f"{len(self.procedures)} procedures; an institutional claim carries at most {MAX_PROCEDURES}")
+        if self.inpatient and self.admission_date is None:
+            raise ClaimError(f"type of bill {self.facility_type}x is inpatient: give the admission date (FL 12)")
+
+    @property
+    def inpatient(self) -> bool:
+        """Type of bill 11x, 18x, 21x, 41x, 65x, 66x, 86x: bills with an admission (UB-04 FL 4)."""
+        return self.facility_type in {"11", "18", "21", "28", "41", "65", "66", "86"}
 
 
 @dataclass(frozen=True)
@@ -155,13 +253,21 @@ class Encounter:
     diagnoses: tuple[str, ...]  # ICD-10-CM, first-listed/principal first
     lines: tuple[ServiceLine, ...]
     referring: Provider | None = None
+    institutional: Institutional | None = None  # set for a facility claim (837I / UB-04)
 
     def __post_init__(self) -> None:
         where = f"encounter {self.encounter_id}"
         if not self.diagnoses:
             raise ClaimError(f"{where}: no diagnosis; code the visit first")
-        if len(self.diagnoses) > MAX_DIAGNOSES:
-            raise ClaimError(f"{where}: {len(self.diagnoses)} diagnoses; a claim carries at most {MAX_DIAGNOSES}")
+        limit = MAX_INSTITUTIONAL_DIAGNOSES if self.institutional else MAX_DIAGNOSES
+        if len(self.diagnoses) > limit:
+            raise ClaimError(f"{where}: {len(self.diagnoses)} diagnoses; a claim carries at most {limit}")
+        if self.institutional is None and any(not line.code for line in self.lines):
+            raise ClaimError(f"{where}: a professional claim needs a HCPCS/CPT code on every line")
+        poa = self.institutional.present_on_admission if self.institutional else ()
+        if poa and len(poa) != len(self.diagnoses):
+            raise ClaimError(f"{where}: {len(poa)} present-on-admission indicators for {len(self.diagnoses)} "
+                             "diagnoses; give one per diagnosis (None where exempt)")
         if not self.lines:
             raise ClaimError(f"{where}: no service line; capture the charges first")
         for line in self.lines:
@@ -189,6 +295,17 @@ class Claim:
         if self.frequency is not ClaimFrequency.ORIGINAL and not self.original_reference:
             raise ClaimError(f"claim {self.patient_control_number}: a {self.frequency.name.lower()} claim "
                              "(frequency 7 or 8) must carry the payer claim control number of the original")
+
+    @property
+    def is_institutional(self) -> bool:
+        """A facility claim: 837I and UB-04 rather than 837P and CMS-1500."""
+        return self.encounter.institutional is not None
+
+    @property
+    def type_of_bill(self) -> str | None:
+        """UB-04 FL 4 without the leading 0: facility type + frequency (e.g. 131), None when professional."""
+        inst = self.encounter.institutional
+        return inst.facility_type + self.frequency.value if inst else None
 
     @property
     def total_charge(self) -> Decimal:
