@@ -9,8 +9,9 @@ The MPFS fee schedule amount of one unit is (Medicare Claims Processing Manual, 
 with the facility or non-facility PE RVU by place of service, rounded half-up to the cent (as CMS
 prints its payment-amount files); the line's amount is that times the units. Modifiers 26/TC (and
 53 where CMS set one) select their own PPRRVU row. Payment-policy adjustments that depend on other
-lines of the claim (multiple procedure, bilateral, assistant/co-/team surgery) and the OPPS cap are
-not applied here: the record carries their indicators so a later step (or a person) can.
+lines of the claim (multiple procedure, bilateral, assistant/co-/team surgery) are applied afterwards,
+over all the lines of one physician on one day, by :mod:`medbill.charges.payment_policy`; the OPPS cap
+is not applied.
 
 Every result says which rows and factors it used, so a biller can retrace the amount.
 """
@@ -94,6 +95,8 @@ class RvuRow:
     asst_surg: str = "9"
     co_surg: str = "9"
     team_surg: str = "9"
+    endo_base: str = ""  # the endoscopic base code of the family (multiple procedure indicator 3)
+    imaging_family: str = ""  # diagnostic imaging family (multiple procedure indicator 4)
     description: str | None = None
     release: ReleaseRef | None = None
 
@@ -334,7 +337,7 @@ def price_mpfs(rows: Sequence[RvuRow], gpci: Gpci, *, code: str, modifiers: Sequ
     others = [m for m in mods if m not in ROW_MODIFIERS]
     if others:
         notes.append(f"modifier(s) {', '.join(others)} do not change the relative values; payment-policy "
-                     "reductions (multiple procedure, bilateral, assistant surgery) are not applied here")
+                     "adjustments (bilateral, assistant, co-surgery) apply with the claim's other lines")
     exact = (row.work_rvu * gpci.work + pe * gpci.pe + row.mp_rvu * gpci.mp) * row.conversion_factor
     unit_amount = round_cents(exact)
     return MpfsPrice(code=code, modifiers=mods, units=units, setting=setting, rvu=row, gpci=gpci, pe_rvu=pe,

@@ -84,7 +84,8 @@ def _rvu(m: Any, ref: ReleaseRef) -> RvuRow:
                   facility_na=m["facility_na"], not_used_for_medicare=m["not_used_for_medicare"],
                   pctc_indicator=m["pctc_indicator"], global_days=m["global_days"], mult_proc=m["mult_proc"],
                   bilat_surg=m["bilat_surg"], asst_surg=m["asst_surg"], co_surg=m["co_surg"],
-                  team_surg=m["team_surg"], description=m["description"], release=ref)
+                  team_surg=m["team_surg"], endo_base=m["endo_base"], imaging_family=m["imaging_family"],
+                  description=m["description"], release=ref)
 
 
 def gpci(db: Db, mac: str, locality: str, on: date) -> Gpci:
