@@ -116,7 +116,7 @@ def test_endoscopy_base_billed_with_its_family_is_included(price) -> None:  # ty
 
 
 def test_endoscopy_without_the_base_amount_is_left_unreduced_and_says_so(price) -> None:  # type: ignore[no-untyped-def]
-    a_biopsy, a_dilation = adjusted(price("43239"), price("43251"))
+    a_biopsy, _a_dilation = adjusted(price("43239"), price("43251"))
     assert a_biopsy.allowed == a_biopsy.price.amount
     assert "base endoscopy's amount is needed" in a_biopsy.notes[0]
 

@@ -5,8 +5,8 @@ fetches rows by date of service is :mod:`medbill.store.queries_fees`.
 """
 
 from medbill.charges.npi import is_valid_npi, normalize_npi, npi_check_digit, npi_problem, require_npi
-from medbill.charges.payment_policy import AdjustedLine, PolicyAdjustment, apply_payment_policy
 from medbill.charges.payer_schedule import PAYER_SCHEDULE_COLUMNS, PayerFeeRow, read_payer_schedule
+from medbill.charges.payment_policy import AdjustedLine, PolicyAdjustment, apply_payment_policy
 from medbill.charges.pricing import (
     Gpci,
     LinePrice,
@@ -22,6 +22,28 @@ from medbill.charges.pricing import (
     price_payer,
 )
 
-__all__ = ["PAYER_SCHEDULE_COLUMNS", "AdjustedLine", "PolicyAdjustment", "apply_payment_policy", "Gpci", "LinePrice", "Locality", "MpfsPrice", "NotPayable", "PayerFee",
-           "PayerFeeRow", "PayerPrice", "PublishedPayment", "RvuRow", "Setting", "is_valid_npi", "normalize_npi",
-           "npi_check_digit", "npi_problem", "price_mpfs", "price_payer", "read_payer_schedule", "require_npi"]
+__all__ = [
+    "PAYER_SCHEDULE_COLUMNS",
+    "AdjustedLine",
+    "Gpci",
+    "LinePrice",
+    "Locality",
+    "MpfsPrice",
+    "NotPayable",
+    "PayerFee",
+    "PayerFeeRow",
+    "PayerPrice",
+    "PolicyAdjustment",
+    "PublishedPayment",
+    "RvuRow",
+    "Setting",
+    "apply_payment_policy",
+    "is_valid_npi",
+    "normalize_npi",
+    "npi_check_digit",
+    "npi_problem",
+    "price_mpfs",
+    "price_payer",
+    "read_payer_schedule",
+    "require_npi",
+]
