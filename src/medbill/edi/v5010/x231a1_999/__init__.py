@@ -1,4 +1,5 @@
-"""999 Implementation Acknowledgment (005010X231A1): what medbill answers for a file it received.
+"""999 Implementation Acknowledgment (005010X231A1): what medbill answers for a file it received
+(:func:`acknowledge`), and reading the 999 a clearinghouse answers for a file medbill sent (:func:`read_999`).
 
 Loop tree written::
 
@@ -11,6 +12,7 @@ Loop tree written::
     SE/GE/IEA
 """
 
+from medbill.edi.v5010.x231a1_999.read import read_999
 from medbill.edi.v5010.x231a1_999.write import acknowledge
 
-__all__ = ["acknowledge"]
+__all__ = ["acknowledge", "read_999"]
