@@ -6,7 +6,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from medbill.cli.edi import app
+from medbill.edi.v5010.x222a1_837p import write_837p
+from tests.claims.builders import claim
 from tests.edi._build import claim_set, interchange
+from tests.edi.v5010.test_837p_write import ENVELOPE
 
 runner = CliRunner()
 
@@ -24,11 +27,29 @@ def test_parse_json_summary(tmp_path: Path) -> None:
 
 def test_validate_exit_codes(tmp_path: Path) -> None:
     good, bad, junk = tmp_path / "good.837", tmp_path / "bad.837", tmp_path / "junk.txt"
-    good.write_bytes(interchange(claim_set()))
-    bad.write_bytes(interchange(claim_set(se_count=2)))
+    text = write_837p([claim()], ENVELOPE)
+    good.write_bytes(text)
+    bad.write_bytes(text.replace(b"\nSE*", b"\nSE*9", 1))
     junk.write_text("hello")
-    assert runner.invoke(app, ["validate", str(good)]).exit_code == 0
+    result = runner.invoke(app, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 1 and "SE01" in result.output and "IK5:4" in result.output
     result = runner.invoke(app, ["validate", str(junk), "--json"])
     assert result.exit_code == 2 and json.loads(result.output)["error"] == "EnvelopeError"
+
+
+def test_validate_reports_loop_and_element_errors_with_their_place(tmp_path: Path) -> None:
+    text = write_837p([claim()], ENVELOPE).decode()
+    broken = text.replace("\nN3*", "\nXX3*", 1)  # the billing provider's N3 renamed: unknown + missing
+    path = tmp_path / "broken.837"
+    path.write_text(broken)
+    result = runner.invoke(app, ["validate", str(path), "--json"])
+    assert result.exit_code == 1
+    out = json.loads(result.output)
+    kinds = {(f["code"], f["location"]["loop_id"], f["location"]["segment_id"]) for f in out["findings"]}
+    assert ("structure.unknown_segment", "2010AA", "XX3") in kinds
+    assert ("structure.segment_missing", "2010AA", "N3") in kinds
+    assert out["guides"] == ["005010X222A1"] and out["claims"] == 1
+    text_result = runner.invoke(app, ["validate", str(path)])
+    assert "N3 in loop 2010AA is required but not found" in text_result.output

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from medbill.edi.tokenizer import Delimiters, SegmentStream, iter_segments, read_delimiters
+from medbill.edi.tokenizer import Delimiters, SegmentBatches, SegmentStream, iter_segments, read_delimiters
 from medbill.errors import EnvelopeError, X12Error
 from tests.edi._build import claim_set, interchange, isa
 
@@ -80,3 +80,56 @@ def test_file_path_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "x.837"
     path.write_bytes(interchange(claim_set()))
     assert sum(1 for _ in iter_segments(path)) == 10
+
+
+# -- the fast path: batches of segment texts, for the domain readers ---------------------------------
+
+
+def _fast(data: bytes, chunk_size: int = 1 << 20) -> list[tuple[str, ...]]:
+    return [tuple(text.split(d.element)) for d, batch in SegmentBatches(data, chunk_size=chunk_size) for text in batch]
+
+
+def _slow(data: bytes) -> list[tuple[str, ...]]:
+    return [(s.id, *s.elements) for s in iter_segments(data)]
+
+
+@pytest.mark.parametrize("chunk_size", [3, 7, 64, 1 << 20])
+@pytest.mark.parametrize("line_break", ["", "\n", "\r\n"])
+def test_batches_give_the_segments_the_stream_gives(chunk_size: int, line_break: str) -> None:
+    data = interchange(claim_set("0001"), claim_set("0002", body=40), line_break=line_break)
+    assert _fast(data, chunk_size) == _slow(data) and len(_slow(data)) == 53
+
+
+@pytest.mark.parametrize("chunk_size", [5, 100, 1 << 20])
+def test_batches_follow_a_later_interchange_with_other_delimiters(chunk_size: int) -> None:
+    first = interchange(claim_set())
+    second = interchange(claim_set(), control="000000906").decode().replace("*", "|").replace("~", "!")
+    data = first + second.replace("|^|", "|}|", 1).encode()
+    batches = list(SegmentBatches(data, chunk_size=chunk_size))
+    assert {d.segment for d, _ in batches} == {"~", "!"}
+    assert _fast(data, chunk_size) == _slow(data)
+
+
+def test_batches_of_an_indented_file_with_a_bom() -> None:
+    text = interchange(claim_set()).decode().replace("\nGS", "\n  GS").replace("\nST", "\n    ST")
+    data = b"\xef\xbb\xbf" + text.encode()
+    assert _fast(data, 11) == _slow(data) and _fast(data)[1][0] == "GS"
+
+
+def test_batches_mark_an_unterminated_tail() -> None:
+    data = interchange(claim_set())[:-12]
+    batches = SegmentBatches(data)
+    last = [text for _, batch in batches for text in batch][-1]
+    assert batches.unterminated is not None and batches.unterminated.id == last.split("*")[0] == "IEA"
+
+
+def test_batches_hold_strings_not_lists() -> None:
+    """Strings are not tracked by the garbage collector: a big batch of lists would make it rescan them."""
+    for _, batch in SegmentBatches(interchange(claim_set())):
+        assert all(isinstance(text, str) for text in batch)
+
+
+def test_batches_of_an_unreadable_isa_raise_with_the_place() -> None:
+    with pytest.raises(EnvelopeError, match="must start with ISA") as info:
+        list(SegmentBatches(b"GARBAGE*1*2~", name="bad.x12"))
+    assert info.value.source == "bad.x12"

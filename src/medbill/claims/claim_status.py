@@ -204,11 +204,11 @@ class ClaimStatusRequest:
         enc = claim.encounter
         coverage = claim.coverage
         sub = coverage.subscriber
-        subscriber = StatusPerson(sub.last_name, sub.first_name, coverage.member_id, sub.birth_date, sub.sex.value)
+        subscriber = StatusPerson(sub.last_name, sub.first_name, coverage.member_id, sub.birth_date, sub.sex.value if sub.sex else "")
         patient = None
         if coverage.relationship is not Relationship.SELF:
             p = enc.patient
-            patient = StatusPerson(p.last_name, p.first_name, "", p.birth_date, p.sex.value)
+            patient = StatusPerson(p.last_name, p.first_name, "", p.birth_date, p.sex.value if p.sex else "")
         dates = [line.service_date or enc.service_date for line in enc.lines]
         start, end = min(dates), max(dates)
         if enc.institutional is not None:

@@ -75,13 +75,13 @@ class EligibilityRequest:
             EligibilityRequest.from_coverage(claim.coverage, billing, trace_number="E1", on=date(2026, 5, 1))
         """
         sub = coverage.subscriber
-        subscriber = Member(sub.last_name, sub.first_name, coverage.member_id, sub.birth_date, sub.sex.value)
+        subscriber = Member(sub.last_name, sub.first_name, coverage.member_id, sub.birth_date, sub.sex.value if sub.sex else "")
         dependent = None
         if coverage.relationship is not Relationship.SELF:
             if patient is None:
                 raise ClaimError(f"coverage with {coverage.payer.name}: the patient is a dependent "
                                  f"(relationship {coverage.relationship.value}); give the patient to ask about")
-            dependent = Member(patient.last_name, patient.first_name, "", patient.birth_date, patient.sex.value,
+            dependent = Member(patient.last_name, patient.first_name, "", patient.birth_date, patient.sex.value if patient.sex else "",
                                relationship=coverage.relationship.value)
         return cls(coverage.payer.name, coverage.payer.payer_id, provider.name, provider.npi, subscriber, trace_number,
                    on, service_types, dependent, coverage.group_number or "", provider.is_person)

@@ -10,17 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from medbill.charges.npi import npi_problem
 from medbill.errors import ClaimError
 
+MAX_AMOUNT = Decimal("1e15")  # X12 R amounts carry at most 18 digits; no claim line comes near this
 MAX_MODIFIERS = 4  # 837P SV101-3..6 / CMS-1500 box 24D
 MAX_POINTERS = 4  # 837P SV107 / CMS-1500 box 24E
 MAX_DIAGNOSES = 12  # 837P HI: principal + 11 others / CMS-1500 box 21 A-L
 MAX_INSTITUTIONAL_DIAGNOSES = 25  # 837I HI: principal + 24 others (two HI ABF segments) / UB-04 FL 67, 67A-Q
 MAX_PROCEDURES = 25  # 837I HI BBR + 24 BBQ / UB-04 FL 74, 74a-e (paper shows 6)
+
+
+def _whole_cents(amount: Decimal) -> bool:
+    """True for an amount in whole cents that fits an X12 amount (R, at most 18 digits)."""
+    try:
+        return amount == amount.quantize(Decimal("0.01")) and amount < MAX_AMOUNT
+    except InvalidOperation:  # more digits than the context's precision
+        return False
 
 
 class ClaimFrequency(StrEnum):
@@ -69,8 +78,8 @@ class Person:
 
     last_name: str
     first_name: str
-    birth_date: date
-    sex: Sex
+    birth_date: date | None  # None where the 837 leaves it out (a subscriber who is not the patient)
+    sex: Sex | None
     address: Address | None = None
 
 
@@ -135,7 +144,7 @@ class ServiceLine:
             raise ClaimError("a service line needs a HCPCS/CPT code, or a revenue code on an institutional claim")
         if self.revenue_code is not None and not (self.revenue_code.isdigit() and len(self.revenue_code) == 4):
             raise ClaimError(f"{where}: the revenue code must be 4 digits (e.g. 0450), got {self.revenue_code!r}")
-        if not isinstance(self.charge, Decimal) or self.charge < 0 or self.charge != self.charge.quantize(Decimal("0.01")):
+        if not isinstance(self.charge, Decimal) or self.charge < 0 or not _whole_cents(self.charge):
             raise ClaimError(f"{where}: the charge {self.charge!r} must be a Decimal amount in cents, not negative")
         if not isinstance(self.units, Decimal) or self.units <= 0:
             raise ClaimError(f"{where}: units {self.units!r} must be a positive Decimal")

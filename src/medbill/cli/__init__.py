@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import codes, data, db, demo, edi
+from medbill.cli import claims, codes, data, db, demo, edi, eligibility, encounters
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="medbill: medical billing and coding, end to end.")
+app.add_typer(claims.app, name="claims")
 app.add_typer(codes.app, name="codes")
 app.add_typer(data.app, name="data")
 app.add_typer(db.app, name="db")
 app.add_typer(edi.app, name="edi")
+app.add_typer(eligibility.app, name="eligibility")
+app.add_typer(encounters.app, name="encounters")
 app.command("demo")(demo.demo)
 
 

@@ -1,4 +1,4 @@
-"""``medbill edi …``: read an X12 file's envelope (parse) and check it (validate)."""
+"""``medbill edi …``: read an X12 file's envelope (parse), validate it fully (validate), acknowledge it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import typer
 
 from medbill.cli.render import emit_json, handled, say
 
-app = typer.Typer(no_args_is_help=True, help="X12 files: envelope summary and envelope checks.")
+app = typer.Typer(no_args_is_help=True, help="X12 files: envelope summary, full 5010 validation, 999.")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-FileArg = Annotated[Path, typer.Argument(help="The X12 file (837, 835, 999, 277CA, …).")]
+FileArg = Annotated[Path, typer.Argument(help="The X12 file (837, 835, 999, 277CA, 270/271, 276/277 …).")]
 
 
 def _report(path: Path):  # type: ignore[no-untyped-def]
@@ -53,16 +53,27 @@ def parse(file: FileArg, as_json: JsonFlag = False) -> None:
 
 @app.command("validate")
 def validate(file: FileArg, as_json: JsonFlag = False) -> None:
-    """Check the envelope; exit 1 when there are errors, 2 when the file cannot be read."""
+    """Validate against the 5010 guide (envelope, loops, segments, elements, situational rules).
+
+    Exit 1 when there are errors, 2 when the file cannot be read.
+    """
+    from medbill.edi.validate import validate as validate_file
+    from medbill.errors import X12Error
+
     with handled(as_json):
-        report = _report(file)
+        if not file.is_file():
+            raise X12Error(str(file), "no such file")
+        report = validate_file(file)
+        errors = report.errors
         if as_json:
-            emit_json({"source": report.source, "valid": not report.errors, "findings": report.findings})
+            emit_json({"source": report.source, "valid": not errors, "guides": report.guides,
+                       "sets": report.sets, "claims": report.claims, "findings": report.findings})
         else:
-            say(f"{report.source}: {'valid' if not report.errors else 'INVALID'} "
-                f"({len(report.errors)} error(s), {len(report.findings)} finding(s))")
+            say(f"{report.source}: {'valid' if not errors else 'INVALID'} "
+                f"({len(errors)} error(s), {len(report.findings)} finding(s); {report.sets} set(s), "
+                f"guide {', '.join(report.guides) or 'none'})")
             _say_findings(report.findings)
-    if report.errors:
+    if errors:
         raise typer.Exit(1)
 
 

@@ -9,6 +9,10 @@ Segments stream from a file or from bytes in chunks of ``CHUNK`` bytes; memory d
 file. Text is decoded as UTF-8 with ``surrogateescape`` so any byte survives a read → write round trip.
 Each segment carries its number in the interchange (ISA = 1), its number in the transaction set (ST = 1,
 SE = the count SE01 must state; 0 outside a set) and its byte offset in the file.
+
+:class:`SegmentBatches` is the fast path for readers that build domain objects (the 837 readers): the
+same delimiters and chunking, but each chunk comes as a list of segment texts, without a
+:class:`Segment` per segment.
 """
 
 from __future__ import annotations
@@ -206,6 +210,11 @@ class SegmentStream:
         yield from iter(lambda: source.read(self._chunk_size), b"")
 
     def __iter__(self) -> Iterator[Segment]:
+        chunks, buffer, base = self._start()
+        yield from self._segments(chunks, buffer, base)
+
+    def _start(self) -> tuple[Iterator[bytes], bytes, int]:
+        """The chunks, the first bytes (BOM and leading blanks removed) and their offset in the file."""
         chunks = self._chunks()
         buffer = b""
         for chunk in chunks:  # gather enough to find the first ISA's delimiters
@@ -224,14 +233,16 @@ class SegmentStream:
         buffer = stripped
         if not buffer:
             raise EnvelopeError(self.name, "the file is empty: there is no ISA", "byte 0", "TA1:023")
-        yield from self._segments(chunks, buffer, base)
+        return chunks, buffer, base
+
+    def _first_delimiters(self, buffer: bytes, base: int) -> Delimiters:
+        if buffer[:2] in (b"ST", b"GS") and not buffer.startswith(b"ISA"):
+            return guess_delimiters(buffer, self.name)
+        return read_delimiters(buffer, self.name, base)
 
     def _segments(self, chunks: Iterator[bytes], buffer: bytes, base: int) -> Iterator[Segment]:
         name = self.name
-        if buffer[:2] in (b"ST", b"GS") and not buffer.startswith(b"ISA"):
-            delims = guess_delimiters(buffer, name)
-        else:
-            delims = read_delimiters(buffer, name, base)
+        delims = self._first_delimiters(buffer, base)
         self.delimiters = delims
         tb = delims.segment.encode(_ENCODING, _ERRORS)
         index = set_index = 0
@@ -323,6 +334,94 @@ class SegmentStream:
 
 
 _BREAKS_SET = frozenset(("GS", "GE", "IEA", "ISA"))
+
+
+class SegmentBatches(SegmentStream):
+    """The fast path: an X12 file as batches of segment texts, for readers that build domain objects.
+
+    Iterating yields ``(delimiters, segments)`` per chunk read, each segment its text without the
+    terminator (``"CLM*A1*100***11:B:1"``); the reader splits it with ``delimiters.element`` when it
+    needs the elements. Nothing per segment is made beyond that string (strings are not tracked by the
+    garbage collector, lists are: a chunk of element lists would make the collector rescan them), and no
+    byte offset is kept: a reader numbers segments itself by counting (ISA = 1), which is all a finding
+    needs. Line breaks and blanks between segments are dropped (X12 data never holds them). Delimiters
+    are read from each ISA, as by :class:`SegmentStream`; ``unterminated`` is set when the file ends
+    inside a segment.
+    """
+
+    def __iter__(self) -> Iterator[tuple[Delimiters, list[str]]]:  # type: ignore[override]
+        chunks, buffer, base = self._start()
+        delims = self._first_delimiters(buffer, base)
+        self.delimiters = delims
+        exhausted = False
+        while True:
+            tb = delims.segment.encode(_ENCODING, _ERRORS)
+            cut = buffer.rfind(tb)
+            if cut < 0:
+                chunk = None if exhausted else next(chunks, None)
+                if chunk is not None:
+                    buffer += chunk
+                    continue
+                rest = buffer.decode(_ENCODING, _ERRORS).strip()
+                if rest:
+                    tail = rest.split(delims.element)
+                    self.unterminated = Segment(tail[0], tuple(tail[1:]), delimiters=delims)
+                    yield delims, [rest]
+                return
+            text = buffer[:cut].decode(_ENCODING, _ERRORS)
+            buffer = buffer[cut + len(tb):]
+            if delims.segment not in "\r\n" and ("\n" in text or "\r" in text):
+                text = text.replace("\n", "").replace("\r", "")  # line breaks after terminators
+            pieces = text.split(delims.segment)
+            if text[:1] in " \t" or delims.segment + " " in text or delims.segment + "\t" in text:
+                strip = "\r\n \t".replace(delims.segment, "")
+                pieces = [p.lstrip(strip) for p in pieces]
+            batch_delimiters = delims
+            if "IEA" in text:
+                # A later interchange may use other delimiters: where the ISA after an IEA has others, end
+                # the batch at that IEA and split the rest with the new ones.
+                for after, following in _next_interchanges(pieces, delims.segment):
+                    if following is None:  # the IEA ends the batch: its ISA is in what comes next
+                        while len(buffer) < ISA_SCAN + 4 and not exhausted:
+                            chunk = next(chunks, None)
+                            if chunk is None:
+                                exhausted = True
+                            else:
+                                buffer += chunk
+                        stripped = buffer.lstrip()
+                        if not stripped.startswith(b"ISA"):
+                            break
+                        following = stripped
+                    new = read_delimiters(following, self.name, 0)
+                    if new != delims:
+                        remaining = [p for p in pieces[after:] if p]
+                        pieces = pieces[:after]
+                        if remaining:
+                            buffer = (delims.segment.join(remaining) + delims.segment).encode(_ENCODING, _ERRORS) + buffer
+                        buffer = buffer.lstrip()
+                        delims = new
+                        self.delimiters = delims
+                        break
+            if "" in pieces:
+                pieces = [p for p in pieces if p]
+            yield batch_delimiters, pieces
+
+
+def _next_interchanges(pieces: list[str], terminator: str) -> Iterator[tuple[int, bytes | None]]:
+    """Each place in ``pieces`` where an IEA is followed by an ISA: the position after the IEA and the
+    start of that ISA; None for the ISA when the IEA is the last segment of the list.
+    """
+    last = len(pieces)
+    while last and not pieces[last - 1]:
+        last -= 1
+    for n, piece in enumerate(pieces):
+        if piece.startswith("IEA"):
+            if n + 1 >= last:
+                yield n + 1, None
+                return
+            following = next((p for p in pieces[n + 1:n + 4] if p), "")
+            if following.startswith("ISA"):
+                yield n + 1, (terminator.join(pieces[n + 1:n + 4]) + terminator).encode(_ENCODING, _ERRORS)
 
 
 def _utf16(head: bytes) -> str | None:

@@ -152,7 +152,7 @@ def _provider_and_patient(sheet: Sheet, claim: Claim, inst: Institutional, detai
         put(6, 65, clean(address.state), 2)
         put(6, 69, clean(address.postal_code), 9)
     put(8, 1, mm_dd_yy(patient.birth_date, century=True, sep=""), 8)
-    put(8, 11, patient.sex.value, 1)
+    put(8, 11, patient.sex.value if patient.sex else "", 1)
     put(8, 13, mm_dd_yy(inst.admission_date, sep=""), 6)
     if inst.admission_hour is not None:
         put(8, 19, f"{inst.admission_hour:02d}", 2)

@@ -59,3 +59,22 @@ def test_a_missing_file_is_an_error_naming_it() -> None:
 
     with pytest.raises(X12Error, match="/no/such.837: cannot read the file"):
         acknowledge("/no/such.837")
+
+
+def test_loop_segment_and_element_errors_are_acknowledged(samples: Path, tmp_path: Path) -> None:
+    ack = acknowledge(samples / "x12" / "invalid" / "ims_x12_segment_errors.txt", created=WHEN)
+    segs = _segments(ack)
+    # N3 missing where the N4 came (segment 8), REF over its max use, HI missing in the claim
+    assert "IK3*N3*8*2010*3" in segs and "IK3*REF*10*2010*5" in segs
+    assert any(s.startswith("IK3*HI*") and s.endswith("*2300*3") for s in segs)
+    assert "AK9*R*1*1*0" in segs and any(s.startswith("IK5*R*") and "5" in s.split("*")[2:] for s in segs)
+    assert pyx12_errors(ack, tmp_path) == []
+
+
+def test_element_errors_get_ik4_under_an_ik3_8(samples: Path, tmp_path: Path) -> None:
+    ack = acknowledge(samples / "x12" / "invalid" / "ims_x12_missing_elements.txt", created=WHEN)
+    segs = _segments(ack)
+    at = segs.index("IK3*NM1*5*1000*8")
+    assert segs[at + 1] == "IK4*2**1"
+    assert "IK4*5**1" in segs  # CLM05 composite missing
+    assert pyx12_errors(ack, tmp_path) == []

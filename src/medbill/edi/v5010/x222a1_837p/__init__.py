@@ -1,6 +1,6 @@
-"""837 Professional (005010X222A1): writing medbill claims as X12.
+"""837 Professional (005010X222A1): medbill claims to X12 and back.
 
-Loop tree written (guide names; business names in the builder's docstrings)::
+Loop tree written and read (guide names; business names in the builders' docstrings)::
 
     ISA/GS/ST/BHT
     1000A submitter (NM1*41, PER)     1000B receiver (NM1*40)
@@ -13,6 +13,9 @@ Loop tree written (guide names; business names in the builder's docstrings)::
     SE/GE/IEA
 """
 
-from medbill.edi.v5010.x222a1_837p.write import Envelope837, write_837p
+from medbill.edi.v5010._837_common import Envelope837
+from medbill.edi.v5010._837_read import ClaimFileReader, RejectedClaim
+from medbill.edi.v5010.x222a1_837p.read import read_837p
+from medbill.edi.v5010.x222a1_837p.write import write_837p
 
-__all__ = ["Envelope837", "write_837p"]
+__all__ = ["ClaimFileReader", "Envelope837", "RejectedClaim", "read_837p", "write_837p"]

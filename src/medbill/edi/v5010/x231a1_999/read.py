@@ -29,7 +29,7 @@ _SET_TRAILER = ("IK5", "AK5")
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 @dataclass

@@ -1,4 +1,10 @@
-"""Write the 999 for a received X12 file from the reader's findings (one 999 set per functional group)."""
+"""Write the 999 for a received X12 file from the full validation's findings (one 999 set per group).
+
+Each rejected set lists its segment errors (IK3, with the loop) and their element errors (IK4), as
+:func:`medbill.edi.validate.validate` found them. Only findings that carry a 999 code (IK3, IK4, IK5,
+AK9) decide acceptance: business rules without one (claim totals, 835 balancing) belong in a 277CA,
+not in the implementation acknowledgment.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from medbill.edi.envelope import GroupSummary, InterchangeSummary, read_x12
+from medbill.edi.envelope import GroupSummary, InterchangeSummary
 from medbill.edi.findings import Finding, Severity
 from medbill.edi.tokenizer import Delimiters, Segment
+from medbill.edi.validate import validate
 from medbill.edi.writer import to_bytes
+
+_ACK_KINDS = frozenset(("IK3", "IK4", "IK5", "AK9"))
 
 GUIDE = "005010X231A1"
 DELIMITERS = Delimiters("*", ":", "^", "~", "\n")
@@ -24,14 +33,11 @@ def acknowledge(source: Path | str | bytes | BinaryIO, *, control: int = 1, crea
     Raises:
         EnvelopeError: the received file has no readable ISA (answer with a TA1 instead).
     """
-    reader = read_x12(source)
-    for transaction in reader:
-        for _ in transaction:  # read every segment, so every finding is collected
-            pass
+    report = validate(source)
     created = created or datetime.now()
     out: list[Segment] = []
-    for number, interchange in enumerate(reader.interchanges):
-        out += _interchange(interchange, reader.findings, control + number, created)
+    for number, interchange in enumerate(report.interchanges):
+        out += _interchange(interchange, report.findings, control + number, created)
     return to_bytes(out)
 
 
@@ -72,18 +78,12 @@ def _group_response(group: GroupSummary, findings: list[Finding], set_number: in
         mine = [f for f in _errors(findings) if f.location.group == group.control_number
                 and f.location.transaction_set == received.control_number]
         segments.append(_seg("AK2", received.set_id, received.control_number, received.reference))
-        for finding in mine:
-            code = finding.standard_code
-            where = finding.location
-            if code is not None and code.kind == "IK3":
-                segments.append(_seg("IK3", where.segment_id or "", str(where.set_segment_index or ""),
-                                     where.loop_id or "", code.value))
-            elif code is not None and code.kind == "IK4":
-                segments.append(_seg("IK4", str(where.element or ""), "", code.value))
+        segments += _segment_errors(mine)
         set_codes = sorted({f.standard_code.value for f in mine
                             if f.standard_code is not None and f.standard_code.kind == "IK5"})
-        if mine and not set_codes:
-            set_codes = ["5"]  # One or more segments in error
+        if any(f.standard_code is not None and f.standard_code.kind in ("IK3", "IK4") for f in mine) \
+                or (mine and not set_codes):
+            set_codes = sorted({*set_codes, "5"})  # One or more segments in error
         if mine:
             segments.append(_seg("IK5", "R", *set_codes[:5]))
         else:
@@ -100,4 +100,32 @@ def _group_response(group: GroupSummary, findings: list[Finding], set_number: in
 
 
 def _errors(findings: Iterable[Finding]) -> list[Finding]:
-    return [f for f in findings if f.severity == Severity.ERROR]
+    return [f for f in findings if f.severity == Severity.ERROR and f.standard_code is not None
+            and f.standard_code.kind in _ACK_KINDS]
+
+
+def _segment_errors(findings: list[Finding]) -> list[Segment]:
+    """IK3 per segment in error (its own code, or 8 when only its elements are wrong), then its IK4s."""
+    places: dict[tuple[int, str], tuple[str, list[str], list[Finding]]] = {}
+    for finding in findings:
+        code, where = finding.standard_code, finding.location
+        if code is None or code.kind not in ("IK3", "IK4") or where.set_segment_index is None:
+            continue
+        key = (where.set_segment_index, where.segment_id or "")
+        loop_id, ik3, ik4 = places.setdefault(key, ((where.loop_id or "")[:4], [], []))
+        if code.kind == "IK3":
+            ik3.append(code.value)
+        else:
+            ik4.append(finding)
+    out: list[Segment] = []
+    for (position, seg_id), (loop_id, ik3, ik4) in sorted(places.items()):
+        loop = "" if loop_id == "ST" else loop_id
+        for value in ik3 or ["8"]:
+            out.append(_seg("IK3", seg_id, str(position), loop, value))
+        for finding in ik4[:99]:
+            where = finding.location
+            element = str(where.element or "")
+            if where.component:
+                element += f":{where.component}"
+            out.append(_seg("IK4", element, "", finding.standard_code.value))  # type: ignore[union-attr]
+    return out
