@@ -208,18 +208,13 @@ def submit(out: Annotated[Path | None, typer.Option("--out", help="The 837 file 
 
 
 def _writer(kind: str) -> Write837:
-    from medbill.errors import ClaimError
 
     if kind == "professional":
         from medbill.edi.v5010.x222a1_837p import write_837p
 
         return write_837p
-    try:
-        from medbill.edi.v5010.x223a2_837i import write_837i
-    except ImportError:
-        raise ClaimError("institutional claims are ready, but this medbill has no 837I writer "
-                         "(medbill.edi.v5010.x223a2_837i); submit the professional ones with "
-                         "'--kind professional'") from None
+    from medbill.edi.v5010.x223a2_837i import write_837i
+
     return write_837i
 
 
@@ -271,17 +266,14 @@ def print_(claim: ClaimArg,
            data_only: Annotated[bool, typer.Option("--data-only", help="Print only the data, for pre-printed "
                                                    "red forms.")] = False) -> None:
     """Print the claim on its paper form (CMS-1500 or UB-04) as a PDF."""
-    from medbill.errors import ClaimError
     from medbill.store.claims import load_claim
 
     if form is not None and form not in {"cms1500", "ub04"}:
         raise typer.BadParameter(f"{form!r}: give cms1500 or ub04", param_hint="--form")
     with handled():
         stored = load_claim(_engine(), claim)
-        try:
-            from medbill.forms import print_claim
-        except ImportError:
-            raise ClaimError("this medbill has no paper forms yet (medbill.forms.print_claim)") from None
+        from medbill.forms import print_claim
+
         target = out or Path(f"{stored.claim.patient_control_number}.pdf")
         pages = print_claim(stored.claim, target, form=form, with_form=not data_only)
         say(f"wrote {target}: claim {stored.claim.patient_control_number}, {pages} page(s)")

@@ -1,7 +1,9 @@
 """``medbill demo``: the main job on the embedded default (SQLite, bundled official files).
 
-Today the demo loads the bundled official code sets and shows what a coder asks of them; later
-stages (claims, scrubbing, posting) extend it into the full revenue cycle.
+The demo loads the bundled official code sets and shows what a coder asks of them, then bills the
+example encounters (synthetic patients): charges priced by the MPFS, claims built, 837P and 837I
+written and validated, a 999 read back, and the paper forms printed, into a folder it names. Later
+stages (scrubbing, the payer sandbox, posting) extend it into the full revenue cycle.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ def demo() -> None:
         console.rule("5. Edit tables and reference lists, by date of service")
         _reference_tour(engine)
 
+    console.rule("6. Bill the example encounters: price, build, submit 837s, validate, 999, paper forms")
+    _billing_tour(engine)
+
 
 def _reference_tour(engine: Engine) -> None:
     """One answer from each of the other official tables, as a biller or a scrubber would ask."""
@@ -107,3 +112,42 @@ def _reference_tour(engine: Engine) -> None:
         price = price_service_line(engine, code="99213", on=date(2025, 6, 2), mac="10112", locality="00",
                                    facility=facility)
         say(f"MPFS 2025 99213, Alabama, {'facility' if facility else 'non-facility'}: ${price.allowed}")
+
+
+DEMO_PHONE = "2055550100"  # the example practice's (invented) billing office telephone, for 1000A PER
+
+
+def _billing_tour(engine: Engine) -> None:
+    """The biller's part on the example encounters, through the same commands a biller runs.
+
+    A second run imports nothing new, builds no second claim for an encounter already billed and
+    submits only what is ready, so the store is never doubled.
+    """
+    from datetime import datetime
+
+    from medbill import config
+    from medbill.cli import claims, encounters
+    from medbill.edi.v5010.x231a1_999 import acknowledge
+    from medbill.edi.validate import validate
+    from medbill.store.claims import list_claims, list_encounters
+
+    folder = config.home() / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    say(f"files go to {folder}")
+    encounters.import_(encounters.example_file())
+    for visit in list_encounters(engine):
+        if not visit.claims:
+            claims.build(visit.encounter_id)
+    stamp = f"{datetime.now():%Y%m%dT%H%M%S}"
+    before = set(folder.glob("*.837"))
+    claims.submit(out=folder / f"claims-{stamp}.837", phone=DEMO_PHONE)
+    for sent in sorted(set(folder.glob("*.837")) - before):
+        report = validate(sent)
+        say(f"{sent.name}: {'valid' if report.is_valid else 'INVALID'} against {', '.join(report.guides)} "
+            f"({report.claims} claim(s), {len(report.errors)} error(s))")
+        ack = sent.with_suffix(".999")
+        ack.write_bytes(acknowledge(sent))
+        claims.ack(ack)
+    for claim in list_claims(engine):
+        claims.print_(claim.patient_control_number, out=folder / f"{claim.patient_control_number}.pdf")
+    claims.list_()

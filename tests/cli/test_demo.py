@@ -1,0 +1,33 @@
+"""``medbill demo`` end to end on a fresh home: code sets loaded, the example encounters billed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from medbill.cli import app
+from medbill.edi.validate import validate
+
+
+@pytest.mark.slow
+def test_demo_bills_the_example_encounters_and_a_second_run_changes_nothing(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MEDBILL_HOME", str(tmp_path))
+    monkeypatch.delenv("MEDBILL_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    folder = tmp_path / "demo"
+    sent = sorted(folder.glob("*.837"))
+    assert [p.name.rsplit("-", 1)[1] for p in sent] == ["institutional.837", "professional.837"]
+    assert all(validate(p).is_valid for p in sent)
+    assert len(list(folder.glob("*.999"))) == 2
+    assert sorted(p.name for p in folder.glob("*.pdf")) == ["MB00000001.pdf", "MB00000002.pdf", "MB00000003.pdf"]
+    assert "1 set(s) accepted by the 999" in first.output
+
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0, second.output
+    assert "no ready claims to submit" in second.output
+    assert sorted(folder.glob("*.837")) == sent
