@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from medbill.cli.render import console, emit_json, handled, parse_date, say
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from medbill.codesets.release import SourceKind
 
 app = typer.Typer(no_args_is_help=True, help="Official code sets: load, look up, search, compare releases.")
 
@@ -16,7 +21,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of te
 OnOption = Annotated[str | None, typer.Option("--on", help="Date of service, YYYY-MM-DD (default today).")]
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from medbill.store import open_store
 
     return open_store()
@@ -39,7 +44,7 @@ def load(
 
     with handled(as_json):
         engine = _engine()
-        targets = []
+        targets: list[tuple[Path, SourceKind]] = []
         for src in source or [config.bundled_data_dir()]:
             if src.is_dir():
                 targets.extend(find_sources(src))
@@ -58,7 +63,7 @@ def load(
             for path, kind in targets:
                 rows = bar.add_task(f"{kind.name}: {path.name}", total=None)
                 results.append(load_file(engine, path, replace=replace, kind=kind,
-                                         progress=lambda n, t=rows: bar.advance(t, n)))
+                                         progress=lambda n, t=rows: bar.advance(t, n)))  # type: ignore[misc]
                 bar.remove_task(rows)
                 bar.advance(files)
         if as_json:

@@ -24,7 +24,7 @@ def _release_fk(table: str) -> sa.ForeignKeyConstraint:
                                    name=op.f(f'fk_{table}_release_id_codeset_release'), ondelete='CASCADE')
 
 
-def _period() -> list[sa.Column]:
+def _period() -> list[sa.Column[object]]:
     return [sa.Column('effective_from', sa.Date(), nullable=False),
             sa.Column('effective_to', sa.Date(), nullable=True)]
 
