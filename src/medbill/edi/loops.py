@@ -130,47 +130,43 @@ class LoopWalker:
         stack = self.stack
         elements = seg.elements
         self.current = seg
-        near: list[tuple[int, int]] = []  # same id, right place, but identifying value not allowed
-        behind: tuple[int, int] | None = None  # a segment of the open loop that came out of order
-        for depth in range(len(stack) - 1, -1, -1):
+        near: list[tuple[int, int]] | None = None  # same id, right place, but identifying value not allowed
+        behind = -1  # index of a segment of the open loop that came out of order
+        top = depth = len(stack) - 1
+        # Innermost open loop first; each loop's ``routes`` lists where a segment with this id can go.
+        while depth >= 0:
             frame = stack[depth]
-            loop = frame.loop
-            indexes = loop.dispatch.get(sid)
-            if indexes is None:
-                continue
-            ranks = loop.ranks
-            children = loop.children
-            for index in indexes:
-                if index == 0:
-                    continue  # index 0 starts a repeat of this loop: its parent decides that
-                child = children[index]
-                if isinstance(child, LoopDef):
-                    definition = child.first
-                    # HL loops nest by HL02, not by order: a sibling HL loop may come back at any time.
-                    if ranks[index] < frame.rank and sid != "HL":
+            routes = frame.loop.routes.get(sid)
+            if routes is not None:
+                reached = frame.rank
+                for index, rank, loop, _definition, ident in routes:
+                    if rank < reached:
+                        if loop is not None:
+                            # HL loops nest by HL02, not by order: a sibling HL loop may come back any time.
+                            if sid != "HL":
+                                continue
+                        else:
+                            if behind < 0 and depth == top and (ident is None or self._fits(ident, elements)):
+                                behind = index
+                            continue
+                    if ident is not None and not self._fits(ident, elements):
+                        if near is None:
+                            near = []
+                        near.append((depth, index))
                         continue
-                else:
-                    definition = child
-                    if ranks[index] < frame.rank:
-                        if behind is None and depth == len(stack) - 1 and (
-                                definition.qualifier is None or definition.matches(elements, self.component)):
-                            behind = (depth, index)
-                        continue
-                if definition.qualifier is not None and not definition.matches(elements, self.component):
-                    near.append((depth, index))
-                    continue
-                return self._accept(depth, index, seg)
-        if len(near) == 1:
+                    return self._accept(depth, index, seg)
+            depth -= 1
+        if near is not None and len(near) == 1:
             # One segment of the guide with this id fits here: place it, and let the element check
             # report its wrong identifying code (IK4 7), rather than lose the segment's loop.
             return self._accept(near[0][0], near[0][1], seg)
-        if behind is not None:
-            return self._out_of_order(behind[1], seg)
-        top = stack[-1]
-        if top.loop is _UNKNOWN:  # inside a loop the guide did not recognise: part of it, reported once
-            top.last = seg
-            if top.node is not None:
-                top.node.items.append(seg)
+        if behind >= 0:
+            return self._out_of_order(behind, seg)
+        top_frame = stack[-1]
+        if top_frame.loop is _UNKNOWN:  # inside a loop the guide did not recognise: part of it, reported once
+            top_frame.last = seg
+            if top_frame.node is not None:
+                top_frame.node.items.append(seg)
             return None
         starts_loop = any(isinstance(frame.loop.children[i], LoopDef)
                           for frame in stack for i in frame.loop.dispatch.get(sid, ()))
@@ -179,17 +175,25 @@ class LoopWalker:
         if starts_loop:
             # An unrecognised loop start (NM1*117 where an NM1*85 loop may begin): the segments after it
             # that fit nowhere belong to it; they are kept in an "unknown" loop and not reported one by one.
-            node = Loop(_UNKNOWN.id, _UNKNOWN.name, [seg], _UNKNOWN) if top.node is not None else None
-            if top.node is not None and node is not None:
-                top.node.items.append(node)
+            node = Loop(_UNKNOWN.id, _UNKNOWN.name, [seg], _UNKNOWN) if top_frame.node is not None else None
+            if top_frame.node is not None and node is not None:
+                top_frame.node.items.append(node)
             stack.append(_Frame(_UNKNOWN, node, [], 0, 1, seg))
-            self.loop_id = top.loop.id
+            self.loop_id = top_frame.loop.id
             return None
-        top.last = seg
-        if top.node is not None:
-            top.node.items.append(seg)
-        self.loop_id = top.loop.id
+        top_frame.last = seg
+        if top_frame.node is not None:
+            top_frame.node.items.append(seg)
+        self.loop_id = top_frame.loop.id
         return None
+
+    def _fits(self, ident: tuple[int, int, frozenset[str]], elements: tuple[str, ...]) -> bool:
+        """Does a segment with these elements carry one of the identifying values (HL03=22, NM101=85 …)?"""
+        at, component, values = ident
+        value = elements[at] if len(elements) > at else ""
+        if component >= 0 and value:
+            value = value.split(self.component)[component]
+        return value in values
 
     def _accept(self, depth: int, index: int, seg: Segment) -> SegmentDef:
         stack = self.stack
@@ -199,17 +203,19 @@ class LoopWalker:
         loop = frame.loop
         child = loop.children[index]
         rank = loop.ranks[index]
-        if rank > frame.rank and self.report is not None and loop.required:
-            self._passed(frame, rank, seg)
+        if rank > frame.rank and loop.required_from[frame.rank] < rank and self.report is not None:
+            self._passed(frame, rank, seg)  # a required child may have been skipped
         frame.rank = rank
-        count = frame.counts[index] = max(frame.counts[index], 0) + 1  # -1: reported missing, then came
+        counts = frame.counts
+        count = counts[index]
+        count = counts[index] = count + 1 if count > 0 else 1  # -1: reported missing, then came
         if isinstance(child, LoopDef):
             return self._open(frame, child, count, seg)
         frame.last = seg
         if frame.node is not None:
             frame.node.items.append(seg)
         self.loop_id = loop.id
-        if self.report is not None:
+        if self.report is not None and ((child.max_use and count > child.max_use) or child.usage == NOT_USED):
             sid = seg.id
             if child.max_use and count > child.max_use:
                 self.report("structure.segment_max_use", seg, loop.id, sid, "5",
@@ -239,16 +245,18 @@ class LoopWalker:
 
     def _open(self, parent: _Frame, loop: LoopDef, count: int, seg: Segment) -> SegmentDef:
         node = None
+        loop_id = loop.id
         if parent.node is not None:
-            node = Loop(loop.id, loop.name, [seg], loop)
+            node = Loop(loop_id, loop.name, [seg], loop)
             parent.node.items.append(node)
         if seg.id == "HL":
-            self.hl.append((seg, loop.id))
+            self.hl.append((seg, loop_id))
         counts = [0] * len(loop.children)
         counts[0] = 1
-        iteration = self.repeats[loop.id] = self.repeats.get(loop.id, 0) + 1
+        repeats = self.repeats
+        iteration = repeats[loop_id] = repeats.get(loop_id, 0) + 1
         self.stack.append(_Frame(loop, node, counts, 0, iteration, seg))
-        self.loop_id = loop.id
+        self.loop_id = loop_id
         if self.report is not None:
             if loop.max_repeat and count > loop.max_repeat:
                 self.report("structure.loop_max_repeat", seg, loop.id, seg.id, "4",

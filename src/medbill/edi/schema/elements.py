@@ -37,6 +37,14 @@ _good_times: set[str] = set()
 _PERIOD_SEGMENTS = {"DTP": 2, "DMG": 1}
 
 
+def clear_caches() -> None:
+    """Forget every value, segment, date and time remembered as valid (e.g. to time a cold run)."""
+    _good_dates.clear()
+    _good_values.clear()
+    _good_segments.clear()
+    _good_times.clear()
+
+
 def valid_date(value: str) -> bool:
     """CCYYMMDD (or YYMMDD) that is a real calendar date."""
     if value in _good_dates:
@@ -183,35 +191,52 @@ def _check_segment(definition: SegmentDef, seg_id: str, values: tuple[str, ...],
             emit(position, None, "I10", f"{seg_id}{position:02d} ({ed.name}) is marked \"not used\" by the "
                  "guide: leave it empty")
             continue
-        repeats = [value]
         if ed.repeat > 1 and repetition and repetition in value:
             repeats = value.split(repetition)
             if len(repeats) > ed.repeat:
                 emit(position, None, "12", f"{seg_id}{position:02d} repeats {len(repeats)} times; the guide "
                      f"allows {ed.repeat}")
-        for one in repeats:
-            key = (ed, one)
-            if key in _good_values:
+            for one in repeats:
+                _check_one(ed, one, position, seg_id, component, loop_id, emit)
+            continue
+        # The common cases, answered by a few string tests (exactly what _check_value accepts silently):
+        quick = ed.quick
+        if quick == 1:
+            codes = ed.codes
+            if (codes is None or value in codes) and ed.min_length <= len(value) <= ed.max_length \
+                    and value.isprintable():
                 continue
-            if ed.components:
-                ok = _check_composite(ed, one, seg_id, component, loop_id, emit)
-            else:
-                ok = not one or _check_value(ed, one, position, None, seg_id, emit)
-            if ok:
-                if len(_good_values) >= _GOOD_VALUES_MAX:
-                    _good_values.clear()
-                _good_values.add(key)
+            _check_value(ed, value, position, None, seg_id, emit)
+            continue
+        if quick == 2 and value in _good_dates and ed.min_length <= len(value) <= ed.max_length:
+            continue
+        _check_one(ed, value, position, seg_id, component, loop_id, emit)
     if seg_id in _PERIOD_SEGMENTS and count >= 3 and values[2]:
         fmt_at = _PERIOD_SEGMENTS[seg_id]
         period = valid_period(values[fmt_at - 1], values[fmt_at])
         if period is False:
             emit(fmt_at + 1, None, "8", f"{seg_id}{fmt_at + 1:02d} {values[fmt_at]!r} is not a valid "
                  f"{values[fmt_at - 1]} date (D8: CCYYMMDD, RD8: CCYYMMDD-CCYYMMDD)")
-    for rule in definition.syntax:
-        trigger = rule.trigger
+    for rule, trigger in definition.rules:
         if trigger and (trigger > count or (rule.kind in "CL" and not values[trigger - 1])):
             continue  # the condition of the rule is not met: nothing to check
         _check_rule(rule.kind, rule.positions, values, seg_id, rule, emit)
+
+
+def _check_one(ed: ElementDef, one: str, position: int, seg_id: str, component: str, loop_id: str,
+               emit: Emit) -> None:
+    """Check one value (or one repeat) of an element, remembering it when valid."""
+    key = (ed, one)
+    if key in _good_values:
+        return
+    if ed.components:
+        ok = _check_composite(ed, one, seg_id, component, loop_id, emit)
+    else:
+        ok = not one or _check_value(ed, one, position, None, seg_id, emit)
+    if ok:
+        if len(_good_values) >= _GOOD_VALUES_MAX:
+            _good_values.clear()
+        _good_values.add(key)
 
 
 def _check_composite(ed: ElementDef, value: str, seg_id: str, separator: str, loop_id: str,

@@ -39,6 +39,18 @@ class ElementDef:
     pattern: str | None = None
     components: tuple[ElementDef, ...] = ()
     repeat: int = 1
+    # Precomputed for the element check: 1 a code or text (ID/AN) with no pattern, 2 a date (DT) with no
+    # pattern, whose validity is a few string tests; 0 anything else (numbers, times, composites, patterns).
+    quick: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plain = self.pattern is None and not self.components
+        quick = 0
+        if plain and self.data_type in ("ID", "AN"):
+            quick = 1
+        elif plain and self.data_type == "DT":
+            quick = 2
+        object.__setattr__(self, "quick", quick)
 
     @property
     def is_composite(self) -> bool:
@@ -86,6 +98,8 @@ class SegmentDef:
     # positions of required elements, so a segment costs work only for the elements it has.
     by_position: tuple[ElementDef | None, ...] = field(init=False, repr=False, compare=False)
     required: tuple[ElementDef, ...] = field(init=False, repr=False, compare=False)
+    # (rule, its trigger position) for each syntax rule (see :attr:`SyntaxRule.trigger`).
+    rules: tuple[tuple[SyntaxRule, int], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         size = max((e.position for e in self.elements), default=0)
@@ -94,6 +108,7 @@ class SegmentDef:
             table[e.position - 1] = e
         object.__setattr__(self, "by_position", tuple(table))
         object.__setattr__(self, "required", tuple(e for e in self.elements if e.usage == REQUIRED))
+        object.__setattr__(self, "rules", tuple((rule, rule.trigger) for rule in self.syntax))
 
     def matches(self, elements: tuple[str, ...], component_separator: str) -> bool:
         """Does a segment with these elements fit this definition's identifying values?"""
@@ -112,6 +127,10 @@ class SegmentDef:
         pos, comp, values = self.qualifier
         where = f"{self.id}{pos:02d}" + (f"-{comp}" if comp else "")
         return f"{where} {', '.join(sorted(values))}"
+
+
+# One place a segment id can go in a loop (see ``LoopDef.routes``).
+Route = tuple[int, int, "LoopDef | None", SegmentDef, "tuple[int, int, frozenset[str]] | None"]
 
 
 @dataclass(slots=True, eq=False)
@@ -135,6 +154,13 @@ class LoopDef:
     parent: LoopDef | None = None
     required: tuple[int, ...] = ()  # indexes of the required children after the first
     first_segment: SegmentDef | None = None  # children[0], or the first segment of a leading loop
+    # The walker's precompiled form of ``dispatch`` (index 0 left out: a repeat of this loop is started
+    # by its parent): segment id → (index, rank, child loop or None, segment definition, identifying
+    # values as (element index, component index or -1, allowed values) or None), in guide order.
+    routes: dict[str, tuple[Route, ...]] = field(default_factory=dict)
+    # For each rank r: the lowest rank at or after r of a required child (after the first), or a rank
+    # past the last: where the walker can tell at once that a move from r skips no required child.
+    required_from: tuple[int, ...] = ()
 
     @property
     def first(self) -> SegmentDef:
@@ -170,6 +196,29 @@ class LoopDef:
         self.first_segment = self.first
         self.required = tuple(i for i, c in enumerate(self.children) if i and c.usage == REQUIRED)
         self.dispatch = {sid: tuple(indexes) for sid, indexes in dispatch.items()}
+        past = (self.ranks[-1] + 1) if self.ranks else 0
+        required_from = [past] * (past + 1)
+        for i in reversed(self.required):
+            for r in range(self.ranks[i], -1, -1):
+                if required_from[r] <= self.ranks[i]:
+                    break
+                required_from[r] = self.ranks[i]
+        self.required_from = tuple(required_from)
+        routes: dict[str, tuple[Route, ...]] = {}
+        for sid, indexes in self.dispatch.items():
+            compiled = []
+            for index in indexes:
+                if index == 0:
+                    continue
+                child = self.children[index]
+                loop = child if isinstance(child, LoopDef) else None
+                definition = child.first if isinstance(child, LoopDef) else child
+                q = definition.qualifier
+                ident = None if q is None else (q[0] - 1, q[1] - 1 if q[1] else -1, q[2])
+                compiled.append((index, self.ranks[index], loop, definition, ident))
+            if compiled:
+                routes[sid] = tuple(compiled)
+        self.routes = routes
 
     def walk(self) -> list[LoopDef]:
         """This loop and every loop inside it, depth first."""

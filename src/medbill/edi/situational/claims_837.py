@@ -68,77 +68,127 @@ def patient_level(subscriber: Loop, ctx: RuleContext) -> None:
                     loop_id="2010BA", segment_id="DMG", standard=("IK3", "I6"))
 
 
-def _line_charge(line: Loop) -> tuple[Segment, Decimal | None] | None:
-    for seg in line.segments:
-        if seg.id == "SV1":
-            return seg, _money(seg.element(2))
-        if seg.id == "SV2":
-            return seg, _money(seg.element(3))
-    return None
+_DATED_LOOPS = frozenset(("2300", "2400", "2010BA", "2010CA"))
+# The loops of a subscriber level that can hold a claim or a dated loop (the guide nests 2300 only in
+# 2000B/2000C, 2400 only in 2300): the others (payer, providers, other subscribers…) are not walked.
+_WALKED = frozenset(("2000C", *_DATED_LOOPS))
+
+
+def _gather(loop: Loop, claims: list[Loop], dated: list[Segment]) -> None:
+    """One walk over a subscriber level: its claims (2300, in file order) and the DTP/DMG segments of
+    its 2300, 2400, 2010BA and 2010CA loops (what the claim and date rules look at)."""
+    keep_dates = loop.id in _DATED_LOOPS
+    for item in loop.items:
+        if isinstance(item, Loop):
+            if item.id in _WALKED:
+                if item.id == "2300":
+                    claims.append(item)
+                _gather(item, claims, dated)
+        elif keep_dates and (item.id == "DTP" or item.id == "DMG"):
+            dated.append(item)
+
+
+def subscriber_rules(subscriber: Loop, ctx: RuleContext) -> None:
+    """Every rule of one 2000B subscriber level (:func:`patient_level`, :func:`claim_rules`,
+    :func:`future_dates`), walking its loops once."""
+    patient_level(subscriber, ctx)
+    claims: list[Loop] = []
+    dated: list[Segment] = []
+    _gather(subscriber, claims, dated)
+    _claims(claims, ctx)
+    _future(dated, ctx)
 
 
 def claim_rules(subscriber: Loop, ctx: RuleContext) -> None:
     """The claims (2300) of one subscriber level: totals, line numbers, frequency, pointers."""
-    for claim in subscriber.find("2300"):
+    claims: list[Loop] = []
+    _gather(subscriber, claims, [])
+    _claims(claims, ctx)
+
+
+def _claims(claims: list[Loop], ctx: RuleContext) -> None:
+    component = ctx.component
+    for claim in claims:
         clm = claim.items[0]
         if not isinstance(clm, Segment) or clm.id != "CLM":
             continue
-        _claim_total(claim, clm, ctx)
-        _line_numbers(claim, ctx)
-        _frequency(claim, clm, ctx)
-        _pointers(claim, ctx)
+        # One pass over the claim's own items (its service lines, diagnoses, REF*F8), and one over
+        # each line's own segments (its charge: the first SV1/SV2; its pointers: the first SV1).
+        lines: list[tuple[Loop, Segment | None, Segment | None]] = []
+        diagnoses = 0
+        has_f8 = False
+        for item in claim.items:
+            if isinstance(item, Loop):
+                if item.id == "2400":
+                    charge = sv1 = None
+                    for seg in item.items:
+                        if isinstance(seg, Loop):
+                            continue
+                        sid = seg.id
+                        if sid == "SV1":
+                            if charge is None:
+                                charge = seg
+                            sv1 = seg
+                            break
+                        if sid == "SV2" and charge is None:
+                            charge = seg
+                    lines.append((item, charge, sv1))
+            elif item.id == "HI":
+                values = item.elements
+                if values and values[0].split(component)[0] in _DIAGNOSIS_QUALIFIERS:
+                    diagnoses += len(values) - values.count("")
+            elif item.id == "REF" and not has_f8 and item.elements[:1] == ("F8",):
+                has_f8 = True
+        _claim_total(lines, clm, ctx)
+        _line_numbers(lines, ctx)
+        _frequency(has_f8, clm, ctx)
+        _pointers(lines, diagnoses, ctx)
 
 
-def _claim_total(claim: Loop, clm: Segment, ctx: RuleContext) -> None:
+def _claim_total(lines: list[tuple[Loop, Segment | None, Segment | None]], clm: Segment,
+                 ctx: RuleContext) -> None:
     total = _money(clm.element(2))
     if total is None:
         return
-    lines = [c for c in (_line_charge(line) for line in claim.loops if line.id == "2400") if c]
-    if not lines or any(amount is None for _, amount in lines):
+    amounts = [_money(seg.element(2) if seg.id == "SV1" else seg.element(3)) for _, seg, _ in lines if seg is not None]
+    if not amounts or any(amount is None for amount in amounts):
         return
-    summed = sum((amount for _, amount in lines if amount is not None), Decimal(0))
+    summed = sum((amount for amount in amounts if amount is not None), Decimal(0))
     if summed != total:
         ctx.add("837.claim_total", clm, f"CLM02 total charge {total} does not equal the sum of the line "
-                f"charges {summed} ({len(lines)} line(s)): correct CLM02 or the line charges",
+                f"charges {summed} ({len(amounts)} line(s)): correct CLM02 or the line charges",
                 loop_id="2300", element=2)
 
 
-def _line_numbers(claim: Loop, ctx: RuleContext) -> None:
-    expected = 0
-    for line in claim.loops:
-        if line.id != "2400":
-            continue
-        expected += 1
+def _line_numbers(lines: list[tuple[Loop, Segment | None, Segment | None]], ctx: RuleContext) -> None:
+    for expected, (line, _, _) in enumerate(lines, start=1):
         lx = line.items[0]
         if isinstance(lx, Segment) and lx.id == "LX" and lx.element(1) != str(expected):
             ctx.add("837.line_number", lx, f"LX01 is {lx.element(1)!r} but this is service line {expected} of "
                     "the claim: number the lines of each claim 1, 2, 3 …", loop_id="2400", element=1)
 
 
-def _frequency(claim: Loop, clm: Segment, ctx: RuleContext) -> None:
+def _frequency(has_f8: bool, clm: Segment, ctx: RuleContext) -> None:
     parts = clm.element(5).split(ctx.component)
     frequency = parts[2] if len(parts) > 2 else ""
-    if frequency in ("7", "8") and claim.segment("REF", "F8") is None:
+    if frequency in ("7", "8") and not has_f8:
         what = "replacement" if frequency == "7" else "void"
         ctx.add("837.frequency_needs_f8", clm, f"CLM05-3 is {frequency} ({what} of a prior claim) but the "
                 "claim has no REF*F8 with the payer's claim control number of the original claim: add it",
                 loop_id="2300", segment_id="REF", standard=("IK3", "I6"))
 
 
-def _pointers(claim: Loop, ctx: RuleContext) -> None:
-    diagnoses = 0
-    for seg in claim.segments:
-        if seg.id == "HI" and seg.element(1).split(ctx.component)[0] in _DIAGNOSIS_QUALIFIERS:
-            diagnoses += sum(1 for value in seg.elements if value)
+def _pointers(lines: list[tuple[Loop, Segment | None, Segment | None]], diagnoses: int,
+              ctx: RuleContext) -> None:
     if not diagnoses:
         return  # no HI at all: already reported as a missing required segment
-    for line in claim.loops:
-        if line.id != "2400":
+    for _, _, sv1 in lines:
+        if sv1 is None:
             continue
-        sv1 = line.segment("SV1")
-        if sv1 is None or not sv1.element(7):
+        values = sv1.elements
+        if len(values) < 7 or not values[6]:
             continue
-        for number, pointer in enumerate(sv1.element(7).split(ctx.component), start=1):
+        for number, pointer in enumerate(values[6].split(ctx.component), start=1):
             if not pointer:
                 continue
             if not (pointer.isascii() and pointer.isdigit() and len(pointer) <= 2) or not 1 <= int(pointer) <= diagnoses:
@@ -149,19 +199,32 @@ def _pointers(claim: Loop, ctx: RuleContext) -> None:
 
 def future_dates(subscriber: Loop, ctx: RuleContext) -> None:
     """Service and birth dates of one subscriber level (with its patient and claims) not after today."""
-    dated = [seg for loop_id in ("2300", "2400", "2010BA", "2010CA") for loop in subscriber.find(loop_id)
-             for seg in loop.items if isinstance(seg, Segment) and seg.id in ("DTP", "DMG")]
+    dated: list[Segment] = []
+    _gather(subscriber, [], dated)
+    _future(dated, ctx)
+
+
+def _future(dated: list[Segment], ctx: RuleContext) -> None:
+    today = ctx.today
+    # A real CCYYMMDD date is after today exactly when its text sorts after today's.
+    after = today.strftime("%Y%m%d")
     for seg in dated:
-        if seg.id == "DTP" and seg.element(1) == "472":
-            value = seg.element(3)
-            first = _date(value[:8])
-            if first is not None and first > ctx.today:
-                ctx.add("837.future_date", seg, f"service date {value} is after today ({ctx.today:%Y%m%d}): "
-                        "a claim can only bill services already given", element=3)
-        elif seg.id == "DMG" and seg.element(1) == "D8":
-            born = _date(seg.element(2))
-            if born is not None and born > ctx.today:
-                ctx.add("837.future_date", seg, f"birth date {seg.element(2)} is after today", element=2)
+        values = seg.elements
+        if seg.id == "DTP":
+            if values[:1] != ("472",):
+                continue
+            value = values[2] if len(values) > 2 else ""
+            if value[:8] > after:
+                first = _date(value[:8])
+                if first is not None and first > today:
+                    ctx.add("837.future_date", seg, f"service date {value} is after today ({today:%Y%m%d}): "
+                            "a claim can only bill services already given", element=3)
+        elif values[:1] == ("D8",):
+            born_text = values[1] if len(values) > 1 else ""
+            if born_text > after:
+                born = _date(born_text)
+                if born is not None and born > today:
+                    ctx.add("837.future_date", seg, f"birth date {born_text} is after today", element=2)
 
 
-PER_SUBSCRIBER = (patient_level, claim_rules, future_dates)
+PER_SUBSCRIBER = (subscriber_rules,)
