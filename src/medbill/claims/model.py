@@ -23,7 +23,6 @@ MAX_DIAGNOSES = 12  # 837P HI: principal + 11 others / CMS-1500 box 21 A-L
 MAX_INSTITUTIONAL_DIAGNOSES = 25  # 837I HI: principal + 24 others (two HI ABF segments) / UB-04 FL 67, 67A-Q
 MAX_PROCEDURES = 25  # 837I HI BBR + 24 BBQ / UB-04 FL 74, 74a-e (paper shows 6)
 
-
 def _whole_cents(amount: Decimal) -> bool:
     """True for an amount in whole cents that fits an X12 amount (R, at most 18 digits)."""
     try:
@@ -38,6 +37,9 @@ class ClaimFrequency(StrEnum):
     ORIGINAL = "1"
     REPLACEMENT = "7"  # corrected claim: replaces the claim named by its payer claim control number
     VOID = "8"  # cancels the claim named by its payer claim control number
+
+
+_ORIGINAL = ClaimFrequency.ORIGINAL
 
 
 class CoverageOrder(StrEnum):
@@ -139,23 +141,33 @@ class ServiceLine:
     revenue_code: str | None = None  # institutional only: SV201 / UB-04 FL 42, four digits (0450 emergency room)
 
     def __post_init__(self) -> None:
-        where = f"service line {self.code or self.revenue_code}"
-        if not self.code and not self.revenue_code:
+        # The messages are built only when a check fails: a file of claims makes millions of lines.
+        code, revenue_code = self.code, self.revenue_code
+        if not code and not revenue_code:
             raise ClaimError("a service line needs a HCPCS/CPT code, or a revenue code on an institutional claim")
-        if self.revenue_code is not None and not (self.revenue_code.isdigit() and len(self.revenue_code) == 4):
-            raise ClaimError(f"{where}: the revenue code must be 4 digits (e.g. 0450), got {self.revenue_code!r}")
-        if not isinstance(self.charge, Decimal) or self.charge < 0 or not _whole_cents(self.charge):
-            raise ClaimError(f"{where}: the charge {self.charge!r} must be a Decimal amount in cents, not negative")
-        if not isinstance(self.units, Decimal) or self.units <= 0:
-            raise ClaimError(f"{where}: units {self.units!r} must be a positive Decimal")
-        if len(self.modifiers) > MAX_MODIFIERS:
-            raise ClaimError(f"{where}: {len(self.modifiers)} modifiers; a line carries at most {MAX_MODIFIERS}")
-        if any(len(m) != 2 for m in self.modifiers):
-            raise ClaimError(f"{where}: modifiers are two characters each, got {self.modifiers}")
-        if not 1 <= len(self.pointers) <= MAX_POINTERS or len(set(self.pointers)) != len(self.pointers):
-            raise ClaimError(f"{where}: needs 1 to {MAX_POINTERS} distinct diagnosis pointers, got {self.pointers}")
-        if self.ndc is not None and not (self.ndc.isdigit() and len(self.ndc) == 11):
-            raise ClaimError(f"{where}: the NDC must be 11 digits (5-4-2 without dashes), got {self.ndc!r}")
+        if revenue_code is not None and not (revenue_code.isdigit() and len(revenue_code) == 4):
+            raise ClaimError(f"{self._where}: the revenue code must be 4 digits (e.g. 0450), got {revenue_code!r}")
+        charge, units = self.charge, self.units
+        if not isinstance(charge, Decimal) or charge < 0 or not _whole_cents(charge):
+            raise ClaimError(f"{self._where}: the charge {charge!r} must be a Decimal amount in cents, not negative")
+        if not isinstance(units, Decimal) or units <= 0:
+            raise ClaimError(f"{self._where}: units {units!r} must be a positive Decimal")
+        modifiers = self.modifiers
+        if len(modifiers) > MAX_MODIFIERS:
+            raise ClaimError(f"{self._where}: {len(modifiers)} modifiers; a line carries at most {MAX_MODIFIERS}")
+        for m in modifiers:
+            if len(m) != 2:
+                raise ClaimError(f"{self._where}: modifiers are two characters each, got {modifiers}")
+        pointers = self.pointers
+        if not 1 <= len(pointers) <= MAX_POINTERS or len(set(pointers)) != len(pointers):
+            raise ClaimError(f"{self._where}: needs 1 to {MAX_POINTERS} distinct diagnosis pointers, got {pointers}")
+        ndc = self.ndc
+        if ndc is not None and not (ndc.isdigit() and len(ndc) == 11):
+            raise ClaimError(f"{self._where}: the NDC must be 11 digits (5-4-2 without dashes), got {ndc!r}")
+
+    @property
+    def _where(self) -> str:
+        return f"service line {self.code or self.revenue_code}"
 
 
 class DiagnosisOnAdmission(StrEnum):
@@ -265,25 +277,31 @@ class Encounter:
     institutional: Institutional | None = None  # set for a facility claim (837I / UB-04)
 
     def __post_init__(self) -> None:
-        where = f"encounter {self.encounter_id}"
-        if not self.diagnoses:
-            raise ClaimError(f"{where}: no diagnosis; code the visit first")
-        limit = MAX_INSTITUTIONAL_DIAGNOSES if self.institutional else MAX_DIAGNOSES
-        if len(self.diagnoses) > limit:
-            raise ClaimError(f"{where}: {len(self.diagnoses)} diagnoses; a claim carries at most {limit}")
-        if self.institutional is None and any(not line.code for line in self.lines):
-            raise ClaimError(f"{where}: a professional claim needs a HCPCS/CPT code on every line")
-        poa = self.institutional.present_on_admission if self.institutional else ()
-        if poa and len(poa) != len(self.diagnoses):
-            raise ClaimError(f"{where}: {len(poa)} present-on-admission indicators for {len(self.diagnoses)} "
-                             "diagnoses; give one per diagnosis (None where exempt)")
-        if not self.lines:
-            raise ClaimError(f"{where}: no service line; capture the charges first")
-        for line in self.lines:
-            bad = [p for p in line.pointers if p > len(self.diagnoses)]
-            if bad:
-                raise ClaimError(f"{where}: line {line.code} points to diagnosis {bad[0]}, but the encounter has "
-                                 f"{len(self.diagnoses)}")
+        # The messages are built only when a check fails (a file of claims makes millions of these).
+        count = len(self.diagnoses)
+        if not count:
+            raise ClaimError(f"encounter {self.encounter_id}: no diagnosis; code the visit first")
+        institutional = self.institutional
+        limit = MAX_INSTITUTIONAL_DIAGNOSES if institutional else MAX_DIAGNOSES
+        if count > limit:
+            raise ClaimError(f"encounter {self.encounter_id}: {count} diagnoses; a claim carries at most {limit}")
+        lines = self.lines
+        if institutional is None:
+            for line in lines:
+                if not line.code:
+                    raise ClaimError(f"encounter {self.encounter_id}: a professional claim needs a HCPCS/CPT code "
+                                     "on every line")
+        poa = institutional.present_on_admission if institutional else ()
+        if poa and len(poa) != count:
+            raise ClaimError(f"encounter {self.encounter_id}: {len(poa)} present-on-admission indicators for "
+                             f"{count} diagnoses; give one per diagnosis (None where exempt)")
+        if not lines:
+            raise ClaimError(f"encounter {self.encounter_id}: no service line; capture the charges first")
+        for line in lines:
+            if max(line.pointers, default=0) > count:
+                bad = [p for p in line.pointers if p > count]
+                raise ClaimError(f"encounter {self.encounter_id}: line {line.code} points to diagnosis {bad[0]}, "
+                                 f"but the encounter has {count}")
 
 
 @dataclass(frozen=True)
@@ -301,7 +319,7 @@ class Claim:
     def __post_init__(self) -> None:
         if not self.patient_control_number or len(self.patient_control_number) > 38:
             raise ClaimError("the patient control number must be 1 to 38 characters (837 CLM01)")
-        if self.frequency is not ClaimFrequency.ORIGINAL and not self.original_reference:
+        if self.frequency is not _ORIGINAL and not self.original_reference:
             raise ClaimError(f"claim {self.patient_control_number}: a {self.frequency.name.lower()} claim "
                              "(frequency 7 or 8) must carry the payer claim control number of the original")
 

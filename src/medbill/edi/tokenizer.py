@@ -323,7 +323,8 @@ class SegmentStream:
                     set_index = 0
                 yield Segment(sid, parts[1:], index, set_index, position + lead, delims)
                 position += size + term_len
-                if sid == "IEA" and n + 1 < len(pieces):
+                if sid == "IEA" and n + 1 < len(pieces) and not _same_delimiters_follow(pieces, n + 1, delims,
+                                                                                       strip, name, position):
                     rest = "".join(p + delims.segment for p in pieces[n + 1:])
                     buffer = rest.encode(_ENCODING, _ERRORS) + buffer
                     after_iea = True
@@ -334,6 +335,26 @@ class SegmentStream:
 
 
 _BREAKS_SET = frozenset(("GS", "GE", "IEA", "ISA"))
+
+
+def _same_delimiters_follow(pieces: list[str], at: int, delims: Delimiters, strip: str, name: str,
+                            offset: int) -> bool:
+    """True when the next interchange in this chunk is an ISA with the delimiters already in use.
+
+    Then the chunk's remaining pieces stay valid and are read on; only an interchange with other
+    delimiters sends the rest of the chunk back to be split again (re-splitting after every IEA made a
+    file of many small interchanges quadratic to read).
+    """
+    following = next((p for p in pieces[at:at + 3] if p.lstrip(strip)), None)
+    if following is None or not following.lstrip(strip).startswith("ISA"):
+        return False
+    index = pieces.index(following, at)
+    after = pieces[index + 1][:2] if index + 1 < len(pieces) else ""
+    head = (following.lstrip(strip) + delims.segment + after).encode(_ENCODING, _ERRORS)
+    try:
+        return read_delimiters(head, name, offset) == delims
+    except X12Error:
+        return False
 
 
 class SegmentBatches(SegmentStream):
@@ -373,14 +394,17 @@ class SegmentBatches(SegmentStream):
             if delims.segment not in "\r\n" and ("\n" in text or "\r" in text):
                 text = text.replace("\n", "").replace("\r", "")  # line breaks after terminators
             pieces = text.split(delims.segment)
+            stripped_pieces = False
             if text[:1] in " \t" or delims.segment + " " in text or delims.segment + "\t" in text:
                 strip = "\r\n \t".replace(delims.segment, "")
                 pieces = [p.lstrip(strip) for p in pieces]
+                stripped_pieces = True
             batch_delimiters = delims
             if "IEA" in text:
                 # A later interchange may use other delimiters: where the ISA after an IEA has others, end
                 # the batch at that IEA and split the rest with the new ones.
-                for after, following in _next_interchanges(pieces, delims.segment):
+                ieas = _iea_pieces(text, pieces, delims.segment, stripped_pieces)
+                for after, following in _next_interchanges(pieces, delims.segment, ieas):
                     if following is None:  # the IEA ends the batch: its ISA is in what comes next
                         while len(buffer) < ISA_SCAN + 4 and not exhausted:
                             chunk = next(chunks, None)
@@ -407,14 +431,39 @@ class SegmentBatches(SegmentStream):
             yield batch_delimiters, pieces
 
 
-def _next_interchanges(pieces: list[str], terminator: str) -> Iterator[tuple[int, bytes | None]]:
+def _iea_pieces(text: str, pieces: list[str], terminator: str, stripped: bool) -> list[int]:
+    """Positions in ``pieces`` (``text`` split at ``terminator``) of the pieces that start with "IEA".
+
+    Found by searching the text rather than looking at every piece in Python (a chunk holds some 30,000
+    segments and at most a few IEAs); when the pieces were stripped of leading blanks, by looking at each.
+    """
+    if stripped:
+        return [n for n, piece in enumerate(pieces) if piece.startswith("IEA")]
+    found = [0] if text.startswith("IEA") else []
+    needle = terminator + "IEA"
+    n = last = 0
+    position = text.find(needle)
+    while position >= 0:
+        n += text.count(terminator, last, position) + 1
+        last = position + 1
+        found.append(n)
+        position = text.find(needle, last)
+    return found
+
+
+def _next_interchanges(pieces: list[str], terminator: str,
+                       ieas: list[int] | None = None) -> Iterator[tuple[int, bytes | None]]:
     """Each place in ``pieces`` where an IEA is followed by an ISA: the position after the IEA and the
-    start of that ISA; None for the ISA when the IEA is the last segment of the list.
+    start of that ISA; None for the ISA when the IEA is the last segment of the list. ``ieas`` are the
+    positions of the pieces that start with "IEA" (see :func:`_iea_pieces`), when already known.
     """
     last = len(pieces)
     while last and not pieces[last - 1]:
         last -= 1
-    for n, piece in enumerate(pieces):
+    if ieas is None:
+        ieas = [n for n, piece in enumerate(pieces) if piece.startswith("IEA")]
+    for n in ieas:
+        piece = pieces[n]
         if piece.startswith("IEA"):
             if n + 1 >= last:
                 yield n + 1, None

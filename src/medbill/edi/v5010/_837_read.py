@@ -139,9 +139,28 @@ class ClaimFileReader:
         for delims, batch in self._batches:
             component = delims.component
             separator = delims.element
+            # Nearly half the segments of a file are 2400 DTP, SV1/SV2 and REF: told apart by their first
+            # characters ("DTP*") before any split, and a line REF (not kept) is not split at all. Anything
+            # else, and a segment without elements, takes the general way below.
+            dtp_head, service_head, ref_head = "DTP" + separator, service_id + separator, "REF" + separator
             for text in batch:
-                e = text.split(separator)
                 index += 1
+                if loop == 4:
+                    head = text[:4]
+                    if head == dtp_head:
+                        e = text.split(separator)
+                        if len(e) > 3 and e[1] == "472":
+                            line[DATE] = e[3]
+                            line[DATE_AT] = index
+                        continue
+                    if head == service_head:
+                        line[SERVICE] = text.split(separator)
+                        line[SERVICE_AT] = index
+                        line[TEXT] = text
+                        continue
+                    if head == ref_head:
+                        continue
+                e = text.split(separator)
                 sid = e[0]
                 if loop == 4:  # 2400 service line: the most frequent segments first
                     if sid == "DTP":

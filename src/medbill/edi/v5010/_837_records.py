@@ -189,7 +189,7 @@ class Convert:
         sex: Sex | None = None
         if dmg is not None:
             if dmg[2]:
-                birth = self.date(dmg[2], party.dmg_at, "DMG", 2)
+                birth = self.dates.get(dmg[2]) or self.date(dmg[2], party.dmg_at, "DMG", 2)
             if dmg[3]:
                 sex = _SEXES.get(dmg[3])
                 if sex is None:
@@ -200,4 +200,6 @@ class Convert:
                              "and sex; add the DMG segment after the name and address")
         # Birth date and sex are unknown (None) for a subscriber who is not the patient: the guide sends
         # them only for the patient.
-        return Person(nm1[3], nm1[4], birth, sex, self.address(party))
+        n3, n4 = party.n3, party.n4
+        address = None if n3 is None or n4 is None else Address(n3[1], n4[1], n4[2], n4[3], n3[2] or None)
+        return Person(nm1[3], nm1[4], birth, sex, address)

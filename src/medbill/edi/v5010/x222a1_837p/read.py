@@ -38,7 +38,6 @@ from medbill.edi.v5010._837_records import (
     Convert,
     Party,
     Unreadable,
-    dotted,
     element,
     frequency_problem,
     padded,
@@ -46,6 +45,7 @@ from medbill.edi.v5010._837_records import (
 from medbill.errors import ClaimError
 
 _ICD10 = frozenset(("ABK", "ABF"))
+_ZERO = Decimal("0.00")  # the start of Claim.total_charge
 _DIAGNOSES = frozenset(("ABK", "ABF", "BK", "BF"))
 
 
@@ -53,7 +53,12 @@ class ProfessionalClaim(ClaimParts):
     """Loop 2300 of an 837P and its 2400 lines, collected as they stream by."""
 
     def __init__(self, clm: list[str], index: int, component: str) -> None:
-        super().__init__(clm, index, component)
+        # ClaimParts.__init__ written out: one of these is made per claim.
+        self.clm = clm
+        self.index = index
+        self.component = component
+        self.lines: list[list[Any]] = []
+        self.segments: list[tuple[list[str], int]] = []
         self.diagnoses: list[str] = []
         self.original: str | None = None
         self.authorization: str | None = None
@@ -68,9 +73,13 @@ class ProfessionalClaim(ClaimParts):
             if sid == "HI":
                 for composite in e[1:]:
                     qualifier, _, code = composite.partition(comp)
-                    code = code.partition(comp)[0]
-                    if code and qualifier in _DIAGNOSES:
-                        diagnoses.append(dotted(code) if qualifier in _ICD10 else code)
+                    if qualifier in _DIAGNOSES:
+                        code = code.partition(comp)[0]
+                        if code:
+                            # dotted() written out: a claim has several diagnoses.
+                            if qualifier in _ICD10 and len(code) > 3 and "." not in code:
+                                code = code[:3] + "." + code[3:]
+                            diagnoses.append(code)
             elif sid == "REF" and len(e) > 2:
                 if e[1] == "F8":
                     self.original = e[2]
@@ -94,32 +103,40 @@ class ProfessionalClaim(ClaimParts):
         return element(self.clm, 1), total, len(self.lines), tuple(self.diagnoses)
 
     def build(self, convert: Convert, billing: Provider, coverage: Coverage, patient: Person) -> Claim:
-        self.read_segments()
+        if self.segments:
+            self.read_segments()
         clm, index, comp = self.clm, self.index, self.component
-        pcn = element(clm, 1)
-        place, _, rest = element(clm, 5).partition(comp)
-        frequency_code = rest.partition(comp)[2]
-        frequency = FREQUENCIES.get(frequency_code)
+        pcn = clm[1] if len(clm) > 1 else ""
+        clm05 = clm[5] if len(clm) > 5 else ""
+        place, _, rest = clm05.partition(comp)
+        frequency = FREQUENCIES.get(rest.partition(comp)[2])
         if frequency is None:
-            raise Unreadable(index, "CLM", 5, frequency_problem(element(clm, 5), comp))
-        if not self.lines:
+            raise Unreadable(index, "CLM", 5, frequency_problem(clm05, comp))
+        collected = self.lines
+        if not collected:
             raise Unreadable(index, "CLM", None, "the claim has no service line (2400 LX/SV1)")
-        first = self.lines[0]
-        if not first[DATE]:
-            raise Unreadable(first[LX], "LX", None, "the first service line has no date of service (DTP*472)")
-        service_date = convert.date(first[DATE].partition("-")[0], first[DATE_AT], "DTP", 3)
+        first = collected[0]
         first_date = first[DATE]
-        lines = tuple([self._line(convert, line, first_date, place) for line in self.lines])
+        if not first_date:
+            raise Unreadable(first[LX], "LX", None, "the first service line has no date of service (DTP*472)")
+        service_date = convert.date(first_date.partition("-")[0], first[DATE_AT], "DTP", 3)
+        # The same service line written the same way is made once per file (see _line); looked up here
+        # first because most lines of a file are repeats.
+        records = convert.records
+        lines = []
+        for line in collected:
+            found = records.get(("SV1", line[TEXT], line[DATE], line[NDC], first_date, place))
+            lines.append(found if found is not None else self._line(convert, line, first_date, place))
         rendering = convert.provider(self.rendering, "rendering provider") if self.rendering else billing
         referring = convert.provider(self.referring, "referring provider") if self.referring else None
         try:
             encounter = Encounter(pcn, patient, service_date, place, billing, rendering, tuple(self.diagnoses),
-                                  lines, referring)
+                                  tuple(lines), referring)
             claim = Claim(pcn, encounter, coverage, frequency, self.original, self.authorization)
         except ClaimError as exc:
             raise Unreadable(index, "CLM", None, str(exc)) from None
-        stated = convert.amount(element(clm, 2), index, "CLM", 2)
-        total = claim.total_charge
+        stated = convert.amount(clm[2] if len(clm) > 2 else "", index, "CLM", 2)
+        total = sum([line.charge for line in lines], _ZERO)  # claim.total_charge, from the list at hand
         if stated != total:
             raise Unreadable(index, "CLM", 2, f"CLM02 says {stated} but the lines add up to {total}; "
                              "the total must equal the sum of the line charges")
