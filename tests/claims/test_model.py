@@ -22,7 +22,12 @@ def test_total_charge_is_exact() -> None:
     ({"pointers": ()}, "1 to 4 distinct"),
     ({"pointers": (1, 1)}, "distinct"),
     ({"units": Decimal(0)}, "positive"),
-    ({"ndc": "0002-8215-01"}, "11 digits"),
+    ({"ndc": "0002-8215-01", "ndc_quantity": Decimal(1), "ndc_unit": "UN"}, "11 digits"),
+    ({"ndc": "00002821501"}, "needs the drug quantity and its unit"),
+    ({"ndc": "00002821501", "ndc_quantity": Decimal(2)}, "needs the drug quantity and its unit"),
+    ({"ndc_quantity": Decimal(2), "ndc_unit": "ML"}, "needs the NDC"),
+    ({"ndc": "00002821501", "ndc_quantity": Decimal(0), "ndc_unit": "ML"}, "positive"),
+    ({"ndc": "00002821501", "ndc_quantity": Decimal(2), "ndc_unit": "CC"}, "not one of F2, GR, ME, ML, UN"),
 ])
 def test_line_checks(kw: dict, message: str) -> None:
     with pytest.raises(ClaimError, match=message):

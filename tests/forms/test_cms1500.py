@@ -45,7 +45,7 @@ DIAGNOSES = ("E11.65", "I10", "E78.5", "Z79.4", "N18.30", "R53.83", "M54.50", "J
 def full_claim(lines: int = 3) -> Claim:
     service = [line("99214", "150.00", modifiers=("25",), pointers=(1, 2, 3, 4)),
                line("J1815", "12.50", units=Decimal(5), modifiers=("JZ", "RT", "59", "XU"), ndc="00002871501",
-                    pointers=(5,), service_date=date(2026, 5, 2), place_of_service="22"),
+                    ndc_quantity=Decimal("2.5"), ndc_unit="ML", pointers=(5,), service_date=date(2026, 5, 2), place_of_service="22"),
                line("96372", "40.00", pointers=(12, 11))]
     service += [line("36415", f"{10 + n}.00") for n in range(lines - 3)]
     other = Coverage(Payer("Aetna", "60054", claim_filing_code="CI"), "W123456789", SPOUSE, Relationship.SPOUSE,
@@ -128,7 +128,7 @@ def test_service_lines(printed: dict[tuple[int, int], str]) -> None:
     assert at(printed, 44, 45) == "ABCD"
     assert ends_at(printed, 44, 57) == "150 00"  # cents in the cents column 56-57
     assert at(printed, 44, 59) == "1" and at(printed, 44, 68) == "1245319599"
-    assert at(printed, 45, 1) == "N400002871501"  # shaded supplemental line above line 2
+    assert at(printed, 45, 1) == "N400002871501 ML2.5"  # shaded line above line 2: NDC, unit, quantity
     assert at(printed, 46, 1) == "05 02 26" and at(printed, 46, 19) == "22"
     assert [at(printed, 46, c) for c in (33, 36, 39, 42)] == ["JZ", "RT", "59", "XU"]
     assert at(printed, 46, 45) == "E" and ends_at(printed, 46, 57) == "12 50" and at(printed, 46, 59) == "5"

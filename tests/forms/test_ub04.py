@@ -218,3 +218,13 @@ def test_refuses_what_does_not_belong_on_a_ub04() -> None:
     crowded = replace(inst, condition_codes=tuple(f"{n:02d}" for n in range(12)))
     with pytest.raises(ClaimError, match="12 condition codes.*room for 11.*837I"):
         pdf(replace(stay, encounter=replace(stay.encounter, institutional=crowded)))
+
+
+def test_drug_line_prints_its_ndc_in_fl43() -> None:
+    stay = inpatient()
+    drug = ServiceLine("J1885", Decimal("12.40"), units=Decimal(2), revenue_code="0636", service_date=ADMITTED,
+                       ndc="00409379601", ndc_quantity=Decimal("2.5"), ndc_unit="ML")
+    encounter = replace(stay.encounter, lines=(*stay.encounter.lines, drug))
+    cells = data_cells(pdf(replace(stay, encounter=encounter), with_form=False, details=DETAILS), UB04, 0)
+    assert at(cells, 21, 1) == "0636" and at(cells, 21, 6) == "N400409379601 ML2.5"  # FL 42, FL 43
+    assert at(cells, 21, 31) == "J1885"

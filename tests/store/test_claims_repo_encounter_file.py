@@ -20,7 +20,8 @@ INPATIENT = {
     "diagnoses": ["I21.4", "E11.65", "I10"],
     "lines": [{"revenue_code": "0120", "charge": "4200.00", "units": "3"},
               {"code": "93005", "revenue_code": "0730", "charge": "95.00"},
-              {"code": "J1885", "revenue_code": "0636", "charge": "12.40", "units": "2.5", "ndc": "00409379601"}],
+              {"code": "J1885", "revenue_code": "0636", "charge": "12.40", "units": "2.5", "ndc": "00409379601",
+               "ndc_quantity": "2.5", "ndc_unit": "ML"}],
     "institutional": {
         "facility_type": "11", "statement_from": "2025-07-01", "statement_to": "2025-07-04",
         "attending": "DR_ER", "operating": "DR_BRANDT", "patient_status": "01", "admission_date": "2025-07-01",

@@ -126,6 +126,10 @@ class Provider:
             raise ClaimError(f"provider {self.name}: NPI {self.npi!r} {problem}")
 
 
+# Units of measure for an NDC quantity (837 CTP05-1, the CMS-1500 shaded box 24 qualifier).
+NDC_UNITS = {"F2": "international unit", "GR": "gram", "ME": "milligram", "ML": "millilitre", "UN": "unit"}
+
+
 @dataclass(frozen=True)
 class ServiceLine:
     """One billed service: CMS-1500 box 24 / 837P loop 2400."""
@@ -139,6 +143,10 @@ class ServiceLine:
     ndc: str | None = None  # 11-digit NDC where the line is a drug
     place_of_service: str | None = None  # defaults to the encounter's
     revenue_code: str | None = None  # institutional only: SV201 / UB-04 FL 42, four digits (0450 emergency room)
+    # The drug's own quantity and unit (837 loop 2410 CTP04/CTP05, the shaded part of box 24): payers price
+    # the NDC by these, which differ from the HCPCS billing units (J0696 is per 250 mg; the vial is in mL).
+    ndc_quantity: Decimal | None = None
+    ndc_unit: str | None = None  # F2 international unit, GR gram, ME milligram, ML millilitre, UN unit
 
     def __post_init__(self) -> None:
         # The messages are built only when a check fails: a file of claims makes millions of lines.
@@ -164,6 +172,21 @@ class ServiceLine:
         ndc = self.ndc
         if ndc is not None and not (ndc.isdigit() and len(ndc) == 11):
             raise ClaimError(f"{self._where}: the NDC must be 11 digits (5-4-2 without dashes), got {ndc!r}")
+        quantity, unit = self.ndc_quantity, self.ndc_unit
+        if ndc is not None or quantity is not None or unit is not None:
+            self._check_drug(ndc, quantity, unit)
+
+    def _check_drug(self, ndc: str | None, quantity: Decimal | None, unit: str | None) -> None:
+        if ndc is None:
+            raise ClaimError(f"{self._where}: a drug quantity or unit needs the NDC it measures")
+        if quantity is None or unit is None:
+            raise ClaimError(f"{self._where}: NDC {ndc} needs the drug quantity and its unit (F2, GR, ME, ML or "
+                             "UN), e.g. ndc_quantity 2 ndc_unit ML; the 837 requires them with the NDC")
+        if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
+            raise ClaimError(f"{self._where}: the NDC quantity {quantity!r} must be a positive Decimal")
+        if unit not in NDC_UNITS:
+            raise ClaimError(f"{self._where}: the NDC unit {unit!r} is not one of {', '.join(NDC_UNITS)} "
+                             f"({'; '.join(f'{k} {v}' for k, v in NDC_UNITS.items())})")
 
     @property
     def _where(self) -> str:

@@ -71,3 +71,12 @@ def units(value: Decimal) -> str:
 def city_state_zip(city: str, state: str, postal_code: str) -> str:
     """``SPRINGFIELD IL 627010000``: one line of an address block."""
     return clean(f"{city} {state} {postal_code}")
+
+
+def ndc_text(ndc: str, unit: str | None, quantity: Decimal | None) -> str:
+    """An NDC as both forms print it: qualifier N4, the 11 digits, then the unit qualifier and quantity.
+
+    NUCC 1500 instructions (shaded box 24) and NUBC (FL 43): "N400002871501 ML2.5"."""
+    if unit is None or quantity is None:
+        return f"N4{ndc}"
+    return f"N4{ndc} {unit}{quantity.normalize():f}"

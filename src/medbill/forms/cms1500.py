@@ -43,6 +43,7 @@ from medbill.forms._format import (
     last_first,
     mm_dd_yy,
     money_1500,
+    ndc_text,
     units,
 )
 from medbill.forms._render import Details, as_claims, chunks, details_for, open_canvas
@@ -212,7 +213,7 @@ def _service_line(sheet: Sheet, row: int, claim: Claim, line: ServiceLine, detai
     put = sheet.put
     encounter = claim.encounter
     if line.ndc:
-        put(row - 1, 1, f"N4{line.ndc}", 20)
+        put(row - 1, 1, ndc_text(line.ndc, line.ndc_unit, line.ndc_quantity), 24)
     served = mm_dd_yy(line.service_date or encounter.service_date)
     put(row, 1, served, 8)  # from
     put(row, 10, served, 8)  # to

@@ -13,9 +13,9 @@ More than 22 service lines continue on further pages. Following the NUBC instruc
 every page repeats the claim's header data and shows "PAGE x OF y" and the creation date; the
 revenue code 0001 and the total charges appear on the final page only.
 
-FL 43 (description) is left blank: the NUBC revenue code descriptions are licensed with the UB-04
-manual and are not shipped, and CPT descriptors (AMA-licensed) are never printed; FL 44 carries the
-HCPCS code and its modifiers.
+FL 43 (description) carries only a drug's NDC, quantity and unit (NUBC: "N4" + NDC + unit + quantity):
+the NUBC revenue code descriptions are licensed with the UB-04 manual and are not shipped, and CPT
+descriptors (AMA-licensed) are never printed; FL 44 carries the HCPCS code and its modifiers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from medbill.forms._format import (
     last_first,
     mm_dd_yy,
     money_ub04,
+    ndc_text,
     provider_name,
     units,
 )
@@ -184,9 +185,11 @@ def _codes(sheet: Sheet, inst: Institutional) -> None:
 
 
 def _service_line(sheet: Sheet, row: int, claim: Claim, line: ServiceLine) -> None:
-    """FL 42 revenue code, 44 HCPCS + modifiers, 45 date, 46 units, 47 total charges (43, 48 blank)."""
+    """FL 42 revenue code, 43 a drug's NDC, 44 HCPCS + modifiers, 45 date, 46 units, 47 total charges."""
     put = sheet.put
     put(row, 1, line.revenue_code, 4)
+    if line.ndc:
+        put(row, 6, ndc_text(line.ndc, line.ndc_unit, line.ndc_quantity), 24)
     put(row, 31, code(line.code) + "".join(m.upper() for m in line.modifiers), 14)
     put(row, 46, mm_dd_yy(line.service_date or claim.encounter.service_date, sep=""), 6)
     put(row, 53, units(line.units), 7, right=True, whole="FL 46 service units")

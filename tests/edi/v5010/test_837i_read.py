@@ -82,7 +82,8 @@ def institutional_claims(draw: st.DrawFn, number: int = 1) -> Claim:
         draw(st.one_of(st.none(), PHYSICIANS.map(lambda p: replace(p, taxonomy=None)))))
     lines = tuple(ServiceLine(line.code if draw(st.booleans()) else "", line.charge, line.units, line.modifiers
                               if line.code else (), (1,), line.service_date, line.ndc, None,
-                              draw(st.sampled_from(["0120", "0300", "0450", "0636"])))
+                              draw(st.sampled_from(["0120", "0300", "0450", "0636"])), line.ndc_quantity,
+                              line.ndc_unit)
                   for line in enc.lines)
     lines = tuple(replace(line, modifiers=()) if not line.code else line for line in lines)
     rendering = draw(st.one_of(st.just(attending), PHYSICIANS.map(lambda p: replace(p, taxonomy=None))))

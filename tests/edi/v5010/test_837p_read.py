@@ -75,12 +75,15 @@ def professional_claims(draw: st.DrawFn, number: int = 1) -> Claim:
     lines = []
     for n in range(draw(st.integers(1, 5))):
         other_day = draw(st.one_of(st.none(), DAYS.filter(lambda d: d != day))) if n else None
+        ndc = draw(st.one_of(st.none(), st.from_regex(r"\d{11}", fullmatch=True)))
+        drug = (None, None) if ndc is None else (draw(st.decimals("0.001", "9999.999", places=3)),
+                                                  draw(st.sampled_from(["F2", "GR", "ME", "ML", "UN"])))
         lines.append(ServiceLine(
             draw(st.sampled_from(["99213", "G0439", "36415", "J0696"])), draw(CENTS), Decimal(draw(st.integers(1, 20))),
             tuple(draw(st.lists(st.sampled_from(["25", "59", "LT", "RT", "GA"]), max_size=4, unique=True))),
             tuple(draw(st.lists(st.integers(1, len(diagnoses)), min_size=1, max_size=4, unique=True))),
-            other_day, draw(st.one_of(st.none(), st.from_regex(r"\d{11}", fullmatch=True))),
-            draw(st.one_of(st.none(), st.sampled_from(["19", "23"]).filter(lambda p: p != place)))))
+            other_day, ndc, draw(st.one_of(st.none(), st.sampled_from(["19", "23"]).filter(lambda p: p != place))),
+            ndc_quantity=drug[0], ndc_unit=drug[1]))
     patient = draw(PEOPLE)
     relationship = draw(st.sampled_from(list(Relationship)))
     subscriber = patient if relationship is Relationship.SELF else Person(draw(WORD), draw(WORD), None, None)  # type: ignore[arg-type]
@@ -159,9 +162,12 @@ def _replace_segment(data: bytes, old: str, new: str, after: str = "") -> bytes:
     ("11:B:1*Y*A*Y*Y~\nHI*ABK:J029", "11:B:5*Y*A*Y*Y~\nHI*ABK:J029", "CLM", 5, "CLM05-3 '5'"),
     ("DMG*D8*20150709*M", "DMG*D8*20150709*X", "DMG", 3, "sex 'X' is not F, M or U"),
     ("SV1*HC:99213:25*110*UN*1***1", "SV1*HC:99213:25*110*UN*1***A", "SV1", 7, "pointers 'A'"),
+    ("CTP****1*UN~\n", "", "LIN", None, "NDC 00781320495 has no CTP segment after it"),
+    ("CTP****1*UN", "CTP****1*XX", "SV1", None, "the NDC unit 'XX' is not one of"),
+    ("CTP****1*UN", "CTP****ONE*UN", "CTP", 4, "'ONE' is not an amount"),
 ])
-def test_bad_claim_is_rejected_with_its_place_and_the_others_read(old: str, new: str, segment: str, element: int,
-                                                                  words: str) -> None:
+def test_bad_claim_is_rejected_with_its_place_and_the_others_read(old: str, new: str, segment: str,
+                                                                  element: int | None, words: str) -> None:
     data = _replace_segment(write_837p([claim(), child_claim(), claim(patient_control_number="PCN0003")], ENVELOPE),
                             old, new, after="HL*3*1*22")  # in the second claim (PCN0002)
     reader = read_837p(data, name="batch.837")
@@ -281,3 +287,8 @@ def test_line_date_and_place_defaults() -> None:
     assert back.encounter.lines[1].service_date == day + timedelta(days=1)
     assert back.encounter.lines[1].place_of_service == "22" and back == as_read(c)
     assert back.encounter.patient == PATIENT
+
+
+def test_drug_quantity_and_unit_are_read_from_ctp() -> None:
+    [_, drug] = read_837p(write_837p([child_claim()], ENVELOPE)).__iter__().__next__().encounter.lines
+    assert (drug.ndc, drug.ndc_quantity, drug.ndc_unit, drug.units) == ("00781320495", Decimal(1), "UN", Decimal(2))

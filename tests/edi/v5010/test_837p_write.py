@@ -27,7 +27,8 @@ def child_claim():  # type: ignore[no-untyped-def]
     return claim(patient_control_number="PCN0002", coverage=coverage, encounter=encounter(
         encounter_id="E2", patient=child, diagnoses=("J02.9",),
         lines=(line("99213", "110.00", modifiers=("25",)), line("J0696", "24.50", units=Decimal(2),
-                                                                       ndc="00781320495"))))
+                                                                       ndc="00781320495", ndc_quantity=Decimal(1),
+                                                                       ndc_unit="UN"))))
 
 
 def test_written_837p_passes_pyx12(tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_written_837p_reads_back_without_findings() -> None:
     assert "CLM*PCN0001*300***11:B:1*Y*A*Y*Y~" in text
     assert "HI*ABK:E1165*ABF:I10~" in text
     assert "SV1*HC:99213:25*110*UN*1***1~" in text
-    assert "LIN**N4*00781320495~" in text
+    assert "LIN**N4*00781320495~\nCTP****1*UN~" in text  # the drug's quantity, not the HCPCS units
 
 
 def test_replacement_claim_carries_the_original_number() -> None:

@@ -28,6 +28,8 @@ from medbill.edi.v5010._837_envelope import EnvelopeCheck
 from medbill.edi.v5010._837_records import (
     DATE,
     DATE_AT,
+    DRUG,
+    DRUG_AT,
     NDC,
     SERVICE,
     SERVICE_AT,
@@ -36,6 +38,7 @@ from medbill.edi.v5010._837_records import (
     Party,
     Unreadable,
     element,
+    new_line,
     padded,
 )
 from medbill.errors import ClaimError
@@ -174,12 +177,16 @@ class ClaimFileReader:
                         line[TEXT] = text
                         continue
                     if sid == "LX":
-                        line = [index, None, index, "", index, None, ""]
+                        line = new_line(index)
                         parts.lines.append(line)  # type: ignore[union-attr]
                         continue
                     if sid not in structural:
                         if sid == "LIN" and len(e) > 3 and e[2] == "N4":
                             line[NDC] = e[3]
+                            line[DRUG_AT] = index
+                        elif sid == "CTP":
+                            line[DRUG] = e
+                            line[DRUG_AT] = index
                         elif sid == "NM1":
                             loop = 7  # 2420 line providers: not kept
                         continue
@@ -188,7 +195,7 @@ class ClaimFileReader:
                 if sid in structural:
                     if sid == "LX":
                         if parts is not None:
-                            line = [index, None, index, "", index, None, ""]
+                            line = new_line(index)
                             parts.lines.append(line)
                             loop = 4
                         continue

@@ -72,8 +72,20 @@ class Party:
 
 
 # A service line as collected (both guides): [LX number, SV1/SV2 elements, its number, DTP*472 date,
-# its number, LIN NDC, SV1/SV2 text]. A list, not an object, because a file has millions of them.
-LX, SERVICE, SERVICE_AT, DATE, DATE_AT, NDC, TEXT = range(7)
+# its number, LIN NDC, SV1/SV2 text, CTP text, number of the LIN or CTP]. A list, not an object, because
+# a file has millions of them.
+LX, SERVICE, SERVICE_AT, DATE, DATE_AT, NDC, TEXT, DRUG, DRUG_AT = range(9)
+
+
+def new_line(index: int) -> list[Any]:
+    """The collected service line an LX at segment ``index`` starts."""
+    return [index, None, index, "", index, None, "", None, index]
+
+
+def drug_key(line: list[Any]) -> tuple[str, ...] | None:
+    """What identifies the line's drug (NDC, CTP elements) in the reader's cache keys."""
+    ndc = line[NDC]
+    return None if ndc is None else (ndc, *(line[DRUG] or ()))
 
 
 FREQUENCIES = {f.value: f for f in ClaimFrequency}
@@ -152,6 +164,18 @@ class Convert:
             self.records.clear()
         self.records[key] = record
         return record
+
+    def drug(self, line: list[Any], component: str) -> tuple[Decimal, str] | tuple[None, None]:
+        """The NDC's quantity and unit from loop 2410 CTP04/CTP05-1 (required with LIN)."""
+        if line[NDC] is None:
+            return None, None
+        ctp = line[DRUG]
+        if ctp is None:
+            raise Unreadable(line[DRUG_AT], "LIN", None, f"NDC {line[NDC]} has no CTP segment after it; the guide "
+                             "requires the drug quantity (CTP04) and unit (CTP05) with every LIN")
+        e = padded(list(ctp), 6)
+        quantity = self.amount(e[4], line[DRUG_AT], "CTP", 4)
+        return quantity, e[5].split(component)[0]
 
     def address(self, party: Party) -> Address | None:
         n3, n4 = party.n3, party.n4

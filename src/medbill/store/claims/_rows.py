@@ -122,15 +122,21 @@ def load_coverage(conn: Connection, key: int) -> Coverage:
 def line_values(number: int, line: ServiceLine) -> dict[str, Any]:
     return {"number": number, "code": line.code, "units": line.units, "modifiers": " ".join(line.modifiers),
             "pointers": " ".join(str(p) for p in line.pointers), "service_date": line.service_date,
-            "ndc": line.ndc, "place_of_service": line.place_of_service, "revenue_code": line.revenue_code}
+            "ndc": line.ndc, "place_of_service": line.place_of_service, "revenue_code": line.revenue_code,
+            "ndc_quantity": line.ndc_quantity, "ndc_unit": line.ndc_unit}
+
+
+def _quantity(stored: Any) -> Decimal:
+    """A stored quantity as it was given: 2 not 2.000, 2.5 not 2.500."""
+    value = Decimal(stored)
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def line_of(m: Mapping[Any, Any], charge: Decimal) -> ServiceLine:
-    units = Decimal(m["units"])
-    units = units.quantize(Decimal(1)) if units == units.to_integral_value() else units.normalize()
-    return ServiceLine(m["code"], charge, units, tuple(m["modifiers"].split()),
+    ndc_quantity = None if m["ndc_quantity"] is None else _quantity(m["ndc_quantity"])
+    return ServiceLine(m["code"], charge, _quantity(m["units"]), tuple(m["modifiers"].split()),
                        tuple(int(p) for p in m["pointers"].split()), m["service_date"], m["ndc"],
-                       m["place_of_service"], m["revenue_code"])
+                       m["place_of_service"], m["revenue_code"], ndc_quantity, m["ndc_unit"])
 
 
 # -- institutional block (JSON column) ---------------------------------------------------------------

@@ -27,6 +27,7 @@ The layout (``src/medbill/data/examples/encounters.json`` is a complete example 
          "lines": [
            {"code": "99213", "charge": "125.00",    # omit "charge" to price the line when the claim is built
             "units": "1", "modifiers": ["25"], "pointers": [1, 2], "service_date": "…", "ndc": "…",
+            "ndc_quantity": "…", "ndc_unit": "ML",
             "place_of_service": "…", "revenue_code": "0450"}
          ],
          "institutional": {                         # facility claims only (837I / UB-04)
@@ -340,7 +341,8 @@ class _Reader:
             (self.text(obj, "code", where, False) or "").upper(), charge if charge is not None else Decimal("0.00"),
             units, self.codes(obj, "modifiers", where), tuple(pointers), self.day(obj, "service_date", where, False),
             self.text(obj, "ndc", where, False), self.text(obj, "place_of_service", where, False),
-            self.text(obj, "revenue_code", where, False)))
+            self.text(obj, "revenue_code", where, False), self.amount(obj, "ndc_quantity", where),
+            self.text(obj, "ndc_unit", where, False)))
         return line, charge is None
 
     def encounter(self, obj: Any, where: str, patients: Mapping[str, PatientRecord]) -> EncounterRecord:

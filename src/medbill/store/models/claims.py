@@ -151,6 +151,8 @@ def _line_columns() -> list[Column[Any]]:
         Column("ndc", String(11), nullable=True),
         Column("place_of_service", String(2), nullable=True),
         Column("revenue_code", String(4), nullable=True),
+        Column("ndc_quantity", Numeric(12, 3), nullable=True),  # 837 CTP04: the drug's own quantity
+        Column("ndc_unit", String(2), nullable=True),  # CTP05-1: F2, GR, ME, ML, UN
     ]
 
 

@@ -8,7 +8,8 @@ What the file says and medbill keeps (loop 2300 claim and 2400 lines; the levels
 * HI ABK/ABF (ICD-10-CM, given back with their dot: "E11.65") and BK/BF (ICD-9-CM, kept as sent);
 * 2310A referring (NM1*DN), 2310B rendering (NM1*82, PRV*PE): without a rendering provider the billing
   provider rendered the service;
-* 2400 SV1 (code, modifiers, charge, units, place of service, diagnosis pointers), DTP*472, LIN*N4 NDC.
+* 2400 SV1 (code, modifiers, charge, units, place of service, diagnosis pointers), DTP*472, 2410 LIN*N4 NDC
+  with its CTP quantity and unit.
 
 What the 837P does not carry is filled in as follows, so a claim read back equals the claim written:
 the encounter id is CLM01 (the practice's own number for the visit); the encounter's date of service is
@@ -38,6 +39,7 @@ from medbill.edi.v5010._837_records import (
     Convert,
     Party,
     Unreadable,
+    drug_key,
     element,
     frequency_problem,
     padded,
@@ -125,7 +127,7 @@ class ProfessionalClaim(ClaimParts):
         records = convert.records
         lines = []
         for line in collected:
-            found = records.get(("SV1", line[TEXT], line[DATE], line[NDC], first_date, place))
+            found = records.get(("SV1", line[TEXT], line[DATE], drug_key(line), first_date, place))
             lines.append(found if found is not None else self._line(convert, line, first_date, place))
         rendering = convert.provider(self.rendering, "rendering provider") if self.rendering else billing
         referring = convert.provider(self.referring, "referring provider") if self.referring else None
@@ -143,7 +145,7 @@ class ProfessionalClaim(ClaimParts):
         return claim
 
     def _line(self, convert: Convert, line: list[Any], first_date: str, place: str) -> ServiceLine:
-        key = ("SV1", line[TEXT], line[DATE], line[NDC], first_date, place)
+        key = ("SV1", line[TEXT], line[DATE], drug_key(line), first_date, place)
         found = convert.records.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
@@ -168,7 +170,9 @@ class ProfessionalClaim(ClaimParts):
         except ValueError:
             raise Unreadable(index, "SV1", 7, f"diagnosis pointers {sv1[7]!r} must be numbers 1-12") from None
         try:
-            service = ServiceLine(code, charge, units, modifiers, pointers, on, line[NDC], own_place)
+            quantity, unit = convert.drug(line, comp)
+            service = ServiceLine(code, charge, units, modifiers, pointers, on, line[NDC], own_place,
+                                  ndc_quantity=quantity, ndc_unit=unit)
         except ClaimError as exc:
             raise Unreadable(index, "SV1", None, str(exc)) from None
         return convert.keep(key, service)

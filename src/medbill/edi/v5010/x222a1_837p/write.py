@@ -50,4 +50,4 @@ def _claim(b: SegmentBuilder, claim: Claim) -> None:
         b.add("DTP", "472", "D8", (line.service_date or enc.service_date).strftime("%Y%m%d"))
         if line.ndc:
             b.add("LIN", "", "N4", line.ndc)
-            b.add("CTP", "", "", "", amount(line.units), "UN")
+            b.add("CTP", "", "", "", amount(line.ndc_quantity or line.units), line.ndc_unit or "UN")

@@ -12,7 +12,8 @@ What the file says and medbill keeps (loop 2300 claim and 2400 lines; the levels
   of older files (BK, BF, BJ, PR, BN, BR, BQ) are read too, their codes kept as sent;
 * 2310A attending (NM1*71, PRV*AT), 2310B operating (NM1*72), 2310D rendering (NM1*82, else the
   attending), 2310F referring (NM1*DN);
-* 2400 SV2 (revenue code, HCPCS and modifiers, charge, units), DTP*472, LIN*N4 NDC.
+* 2400 SV2 (revenue code, HCPCS and modifiers, charge, units), DTP*472, 2410 LIN*N4 NDC with its CTP
+  quantity and unit.
 
 What the 837I does not carry is filled in so that a claim read back equals the claim written: the
 encounter id is CLM01; the encounter's date of service is the statement's first day and a line whose
@@ -56,6 +57,7 @@ from medbill.edi.v5010._837_records import (
     Party,
     Unreadable,
     dotted,
+    drug_key,
     element,
     frequency_problem,
 )
@@ -255,7 +257,7 @@ class InstitutionalClaim(ClaimParts):
             on = convert.date(line[DATE].partition("-")[0], line[DATE_AT], "DTP", 3)
             if on == service_date:
                 on = None
-        key = ("SV2", "*".join(sv2), on, line[NDC])
+        key = ("SV2", "*".join(sv2), on, drug_key(line))
         found = convert.records.get(key)
         if found is not None:
             return found  # type: ignore[no-any-return]
@@ -266,8 +268,9 @@ class InstitutionalClaim(ClaimParts):
         charge = convert.amount(element(sv2, 3), index, "SV2", 3)
         units = convert.amount(element(sv2, 5) or "1", index, "SV2", 5)
         try:
+            quantity, unit = convert.drug(line, self.component)
             service = ServiceLine(code, charge, units, modifiers, (1,), on, line[NDC], None,
-                                  element(sv2, 1) or None)
+                                  element(sv2, 1) or None, quantity, unit)
         except ClaimError as exc:
             raise Unreadable(index, "SV2", None, str(exc)) from None
         return convert.keep(key, service)
