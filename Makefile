@@ -27,7 +27,7 @@ test: env
 
 ## lock: re-resolve the locked dependency set after editing pyproject.toml
 lock:
-	$(UV) pip compile -q --universal --python-version 3.11 --extra dev pyproject.toml -o requirements.lock
+	$(UV) pip compile -q --universal --python-version 3.11 --extra dev --extra spark pyproject.toml -o requirements.lock
 
 lint: env
 	$(BIN)/ruff check src tests
