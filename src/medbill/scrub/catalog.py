@@ -12,4 +12,4 @@ EDIT_MODULES = ("validity", "ncci_ptp", "mue", "addon", "mce", "excludes1", "nec
 
 def all_edits(names: tuple[str, ...] = EDIT_MODULES) -> list[Edit]:
     """The edits of ``names`` (every edit by default)."""
-    return [importlib.import_module(f"medbill.scrub.{name}").EDIT for name in names]
+    return [importlib.import_module(f"medbill.scrub.edits.{name}").EDIT for name in names]

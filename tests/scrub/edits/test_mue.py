@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from medbill.scrub import scrub_claims
-from medbill.scrub.mue import EDIT
+from medbill.scrub.edits.mue import EDIT
 from medbill.store.queries_edits import mue_limit
 from tests.claims.builders import claim, encounter, line
 

@@ -1,0 +1,1 @@
+"""One module per edit family; each exports ``EDIT`` (see :mod:`medbill.scrub.catalog` for the order)."""
