@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, data, db, demo, edi, eligibility, encounters
+from medbill.cli import claims, codes, data, db, demo, edi, eligibility, encounters, scrub
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="medbill: medical billing and coding, end to end.")
@@ -20,6 +20,7 @@ app.add_typer(edi.app, name="edi")
 app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(encounters.app, name="encounters")
 app.command("demo")(demo.demo)
+app.command("scrub")(scrub.scrub)
 
 
 def main() -> None:

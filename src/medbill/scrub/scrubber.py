@@ -71,7 +71,10 @@ def load_references(edits: Sequence[Edit], context: ScrubContext) -> dict[str, R
 
 def scrub_tables(tables: Mapping[str, pa.Table], edits: Sequence[Edit], references: Mapping[str, Reference],
                  engine: SqlEngine) -> ScrubReport:
-    """Run ``edits`` on ``engine`` over the claim ``tables`` (see :mod:`.claim_tables`)."""
+    """Run ``edits`` on ``engine`` over the claim ``tables`` (see :mod:`.claim_tables`).
+
+    ``tables`` may be empty when the engine already holds the claim tables (Spark reading Parquet parts).
+    """
     for name, table in tables.items():
         engine.register(name, table)
     for name, ref in references.items():
@@ -83,7 +86,7 @@ def scrub_tables(tables: Mapping[str, pa.Table], edits: Sequence[Edit], referenc
         for row in engine.query(edit.sql).to_pylist():
             findings.append(edit.word(row))
     findings.sort(key=lambda f: (f.claim_id, f.line or 0, f.edit_id, f.code or "", f.other or "", f.message))
-    claim_ids = tables["claims"].column("claim_id").to_pylist()
+    claim_ids = engine.query("SELECT claim_id AS claim_id FROM claims").column(0).to_pylist()
     return ScrubReport(findings, claim_ids, engine.name,
                        {name: ref.coverage.what for name, ref in references.items()})
 
