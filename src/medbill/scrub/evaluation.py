@@ -139,6 +139,9 @@ def ptp_cases(bind: Any, on: date, sample: int, rng: random.Random) -> list[Case
         ids = _release_ids(conn, "NCCI PTP practitioner", on)
         rows = conn.execute(select(t.column1, t.column2, t.effective_from, t.effective_to, t.modifier_indicator)
                             .where(t.release_id.in_(ids))).all()
+        # The day before a deletion can only be judged where a table of that day is loaded.
+        judged = {r.effective_to for r in rows if r.effective_to is not None
+                  and _release_ids(conn, "NCCI PTP practitioner", r.effective_to)}
     claims = _Claims(on)
     in_force = [r for r in rows if r.effective_from <= on and (r.effective_to is None or r.effective_to >= on)]
     # A pair with another row in force (deleted and re-added) is judged by that row.
@@ -161,10 +164,11 @@ def ptp_cases(bind: Any, on: date, sample: int, rng: random.Random) -> list[Case
         if r.effective_to is not None and r.effective_to < on and (r.column1, r.column2) not in live \
                 and r.effective_to >= r.effective_from and r.modifier_indicator != 9:
             codes = frozenset({r.column1, r.column2})
-            before = _Claims(r.effective_to)
-            before.count = claims.count + 1000
-            cases.append(Case(before.make([_line(r.column1), _line(r.column2)]), "ncci_ptp", codes, True,
-                              "fires: the day before the deletion date"))
+            if r.effective_to in judged:
+                before = _Claims(r.effective_to)
+                before.count = claims.count + 1000
+                cases.append(Case(before.make([_line(r.column1), _line(r.column2)]), "ncci_ptp", codes, True,
+                                  "fires: the day before the deletion date"))
             cases.append(Case(claims.make([_line(r.column1), _line(r.column2)]), "ncci_ptp", codes, False,
                               "near miss: pair deleted before the date of service"))
             claims.count += 1
