@@ -18,7 +18,7 @@ from medbill.codesets.release import SourceKind
 
 # Modules that export SOURCES; a module not present (a code set not built yet) is skipped.
 READER_MODULES = ("icd10cm", "icd10cm_index", "icd10cm_codes_file", "icd10pcs", "hcpcs", "ncci", "mue", "mpfs",
-                  "addon", "msdrg", "mce", "taxonomy", "x12_codes")
+                  "addon", "msdrg", "mce", "taxonomy", "x12_codes", "coverage_articles")
 
 
 def source_kinds() -> list[SourceKind]:
