@@ -75,6 +75,48 @@ def demo() -> None:
 
     console.rule("6. Bill the example encounters: price, build, submit 837s, validate, 999, paper forms")
     _billing_tour(engine)
+    console.rule("7. Scrub a batch before it goes out: every finding with its source and the fix")
+    _scrub_tour(engine)
+
+
+def _scrub_tour(engine: Engine) -> None:
+    """Scrub May 2026 example claims with mistakes a payer would deny, written as an 837 and read back.
+
+    The NCCI PTP and add-on tables and the Medicare coverage articles are not among the bundled files (no
+    offline copy was available), so the demo skips those edits and says so; without the skip the scrubber
+    reports every claim they cannot judge "not checked" rather than letting it through.
+    """
+    from medbill import config
+    from medbill.claims.model import Claim
+    from medbill.cli import scrub
+    from medbill.edi.v5010.x222a1_837p import Envelope837, write_837p
+    from medbill.edi.v5010.x223a2_837i import write_837i
+    from medbill.store.claims.encounter_file import read_encounter_file
+
+    examples = config.bundled_data_dir() / "examples"
+    batch = read_encounter_file(examples / "scrub-encounters.json")
+    coverage = {p.account: p.coverages[0] for p in batch.patients}
+    made = [Claim(r.encounter.encounter_id, r.encounter, coverage[r.account]) for r in batch.encounters]
+    folder = config.home() / "demo" / "scrub"
+    folder.mkdir(parents=True, exist_ok=True)
+    envelope = Envelope837(sender_id="1234567893", receiver_id="CLEARINGHOUSE", submitter_name="Maple Street",
+                           submitter_contact="Billing Office", submitter_phone=DEMO_PHONE, receiver_name="Clearinghouse",
+                           interchange_control=2605, group_control=2605)
+    (folder / "may-2026-professional.837").write_bytes(write_837p([c for c in made if not c.is_institutional],
+                                                                   envelope))
+    (folder / "may-2026-institutional.837").write_bytes(write_837i([c for c in made if c.is_institutional],
+                                                                    envelope))
+    say(f"{len(made)} claims of May 2026 written to {folder} as 837P and 837I; payer rules from "
+        f"{examples / 'payer-rules'}")
+    say("not bundled, so skipped here: the NCCI PTP and add-on tables (CMS's quarterly files) and the "
+        "Medicare coverage articles (the MCD download); load them with 'medbill codes load'. Without --skip, "
+        "claims those edits cannot judge are reported 'not checked', never passed")
+    try:
+        scrub.scrub(None, batch=folder, engine="duckdb", payer_rules=examples / "payer-rules", filed_on="2026-11-23",
+                    out=folder / "findings.jsonl", skip=["ncci_ptp", "addon", "necessity"], as_json=False)
+    except SystemExit:  # typer.Exit(1): some claims need work, which is the point of the demo
+        pass
+    say(f"every finding as JSON lines: {folder / 'findings.jsonl'}")
 
 
 def _reference_tour(engine: Engine) -> None:

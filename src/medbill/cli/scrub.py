@@ -18,6 +18,9 @@ from rich.table import Table
 from medbill.cli.render import console, emit_json, handled, say
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from medbill.scrub.edit import Edit
     from medbill.scrub.findings import ScrubFinding
 
 
@@ -38,6 +41,8 @@ def scrub(
     filed_on: Annotated[str | None, typer.Option("--filed-on", help="Day the claims are filed (timely filing); "
                                                   "default today.")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write every finding here as JSON lines.")] = None,
+    skip: Annotated[list[str] | None, typer.Option("--skip", help="An edit family not to run (repeatable), e.g. "
+                                                   "ncci_ptp where the payer does not apply NCCI.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
     """Scrub a claim, an 837 file or a folder of them: every finding with its source and the fix."""
@@ -47,17 +52,23 @@ def scrub(
         raise typer.BadParameter("give a claim or an 837 file, or --batch FOLDER (one of them)")
     if engine not in ("duckdb", "spark"):
         raise typer.BadParameter(f"--engine {engine!r}: use duckdb or spark")
+    from medbill.scrub.catalog import EDIT_MODULES, all_edits
+
+    unknown = sorted(set(skip or ()) - set(EDIT_MODULES))
+    if unknown:
+        raise typer.BadParameter(f"--skip {', '.join(unknown)}: the edits are {', '.join(EDIT_MODULES)}")
+    edits = all_edits(tuple(name for name in EDIT_MODULES if name not in (skip or ())))
     filed = _day(filed_on)
     with handled(as_json):
         store = open_store()
         if batch is not None:
             from medbill.batch import scrub_folder
 
-            result = scrub_folder(batch, store, engine=engine, filed_on=filed, payer_rules=payer_rules)
+            result = scrub_folder(batch, store, engine=engine, edits=edits, filed_on=filed, payer_rules=payer_rules)
             findings, claims = result.findings, result.report.claim_ids
             summary = {"files": result.files, "claims": result.claims, "lines": result.lines, "engine": engine}
         else:
-            findings, claims = _scrub_one(target or "", store, engine, filed, payer_rules)
+            findings, claims = _scrub_one(target or "", store, edits, engine, filed, payer_rules)
             summary = {"claims": len(claims), "engine": engine}
         blocked = sorted({f.claim_id for f in findings if f.blocks})
         if out is not None:
@@ -69,7 +80,7 @@ def scrub(
     raise typer.Exit(1 if blocked else 0)
 
 
-def _scrub_one(target: str, store: object, engine: str, filed: date | None,
+def _scrub_one(target: str, store: Engine, edits: list[Edit], engine: str, filed: date | None,
                payer_rules: Path | None) -> tuple[list[ScrubFinding], list[str]]:
     from medbill.scrub.engines import open_engine
     from medbill.scrub.scrubber import scrub_claims
@@ -85,10 +96,10 @@ def _scrub_one(target: str, store: object, engine: str, filed: date | None,
     else:
         from medbill.store.claims import load_claim
 
-        claims = [load_claim(store, target).claim]  # type: ignore[arg-type]
+        claims = [load_claim(store, target).claim]
     used = open_engine(engine)
     try:
-        report = scrub_claims(claims, store, engine=used, filed_on=filed, payer_rules=payer_rules)
+        report = scrub_claims(claims, store, edits=edits, engine=used, filed_on=filed, payer_rules=payer_rules)
     finally:
         used.close()
     return extra + report.findings, report.claim_ids
@@ -109,7 +120,7 @@ def _print(findings: list[ScrubFinding], claims: list[str], summary: dict[str, o
         for (edit, severity), n in sorted(by_edit.items()):
             table.add_row(edit, severity, f"{n:,}")
         console.print(table)
-    if not many:
+    if len(findings) <= 50:
         for f in findings:
             where = f"{f.claim_id}" + (f" line {f.line}" if f.line else "")
             say(f"{f.severity.value.upper():6} {f.edit_id}  {where}: {f.message}")

@@ -7,7 +7,8 @@ import importlib
 from medbill.scrub.edit import Edit
 
 # One module per edit family (ARCHITECTURE.md): each exports EDIT.
-EDIT_MODULES = ("validity", "ncci_ptp", "mue", "addon", "mce", "excludes1", "necessity", "payer_rules")
+EDIT_MODULES = ("validity", "claim_data", "ncci_ptp", "mue", "addon", "mce", "excludes1", "necessity",
+                "payer_rules")
 
 
 def all_edits(names: tuple[str, ...] = EDIT_MODULES) -> list[Edit]:

@@ -53,6 +53,7 @@ class Case:
     codes: frozenset[str]
     must_fire: bool
     kind: str  # "fires: MAI 2 over the limit", "near miss: bypass modifier 59"
+    edit_prefix: str = ""  # the edit ids that count ("MCE-4" for an age case); "" = any of the family
 
 
 @dataclass
@@ -220,16 +221,17 @@ def mce_cases(bind: Any, on: date, sample: int, rng: random.Random) -> list[Case
             dx = _dotted(r.code)
             cases.append(Case(claims.make([_line("", revenue="0120")], diagnoses=("I10", dx), age=outside,
                                           sex=sex, inpatient=True), "mce", frozenset({dx}), True,
-                              f"fires: list {key} age {outside}"))
+                              f"fires: list {key} age {outside}", "MCE-4"))
             cases.append(Case(claims.make([_line("", revenue="0120")], diagnoses=("I10", dx), age=lo, sex=sex,
                                           inpatient=True), "mce", frozenset({dx}), False,
-                              f"near miss: list {key} age {lo} (in range)"))
+                              f"near miss: list {key} age {lo} (in range)", "MCE-4"))
     for r in rng.sample(sorted(by_list.get("6", [])), min(sample, len(by_list.get("6", [])))):
         dx = _dotted(r.code)
         cases.append(Case(claims.make([_line("", revenue="0120")], diagnoses=(dx, "I10"), inpatient=True),
-                          "mce", frozenset({dx}), True, "fires: manifestation code as principal diagnosis"))
+                          "mce", frozenset({dx}), True, "fires: manifestation code as principal diagnosis", "MCE-6"))
         cases.append(Case(claims.make([_line("", revenue="0120")], diagnoses=("I10", dx), inpatient=True),
-                          "mce", frozenset({dx}), False, "near miss: manifestation code as a secondary diagnosis"))
+                          "mce", frozenset({dx}), False, "near miss: manifestation code as a secondary diagnosis",
+                          "MCE-6"))
     return cases
 
 
@@ -272,7 +274,8 @@ def score(cases: Sequence[Case], bind: Any, **scrub_options: Any) -> tuple[dict[
         for case in mine:
             wanted = {_plain(c) for c in case.codes}
             said = [f for f in report.for_claim(case.claim.patient_control_number)
-                    if wanted <= {_plain(f.code), _plain(f.other)} and not f.edit_id.endswith("not-checked")]
+                    if wanted <= {_plain(f.code), _plain(f.other)} and f.edit_id.startswith(case.edit_prefix)
+                    and not f.edit_id.endswith("not-checked")]
             fired = bool(said)
             if case.must_fire and fired:
                 s.true_positive += 1
