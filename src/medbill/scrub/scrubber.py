@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from medbill.claims.model import Claim
 from medbill.scrub.claim_tables import claim_tables
-from medbill.scrub.edit import Edit, Reference, Rule, ScrubContext
+from medbill.scrub.edit import FINDING_COLUMNS, Edit, Reference, Rule, ScrubContext
 from medbill.scrub.engines import DuckDbEngine, SqlEngine
 from medbill.scrub.findings import ScrubFinding, Severity
 
@@ -35,18 +37,30 @@ WHERE c.setting IN ({settings})
                   AND c.dos_day BETWEEN w.win_from AND w.win_to)
 """
 
-
 _WINDOWS = pa.schema([("setting", pa.string()), ("win_from", pa.int32()), ("win_to", pa.int32())])
+ROWS = pa.schema([(name, pa.int32() if name == "line" else pa.string()) for name in FINDING_COLUMNS])
+# Claim, then claim-level findings before line findings, then line, edit and codes: the order a biller reads.
+_ORDER = [(name, "ascending", "at_start") for name in ("claim_id", "line", "edit_id", "code", "other", "detail", "ref")]
 
 
 @dataclass
 class ScrubReport:
-    """The findings of one scrub, by claim."""
+    """The findings of one scrub, by claim.
 
-    findings: list[ScrubFinding]
+    The engines answer with rows (:data:`ROWS`); a row is worded into a :class:`ScrubFinding` only when
+    ``findings`` is first read, because a payer-scale batch has more findings than anyone reads at once.
+    """
+
+    rows: pa.Table
+    rules: Mapping[str, Rule]
     claim_ids: list[str]
     engine: str
     references: dict[str, str] = field(default_factory=dict)  # table → what it was made from
+
+    @cached_property
+    def findings(self) -> list[ScrubFinding]:
+        rules = self.rules
+        return [rules[row["edit_id"]].finding(row) for row in self.rows.to_pylist()]
 
     def for_claim(self, claim_id: str) -> list[ScrubFinding]:
         return [f for f in self.findings if f.claim_id == claim_id]
@@ -57,6 +71,18 @@ class ScrubReport:
         if any(f.blocks for f in found):
             return "errors"
         return "warnings" if found else "clean"
+
+    def blocked_claims(self) -> set[str]:
+        """Claims with a finding that would have them rejected or denied (without wording every finding)."""
+        blocking = [edit_id for edit_id, rule in self.rules.items() if rule.severity is not Severity.WARN]
+        mask = pc.is_in(self.rows.column("edit_id"), value_set=pa.array(blocking, pa.string()))
+        return set(pc.unique(self.rows.filter(mask).column("claim_id")).to_pylist())
+
+    def counts(self) -> dict[str, int]:
+        """Findings per edit id."""
+        grouped = self.rows.group_by("edit_id").aggregate([("claim_id", "count")])
+        return dict(zip(grouped.column("edit_id").to_pylist(), grouped.column("claim_id_count").to_pylist(),
+                        strict=True))
 
 
 def load_references(edits: Sequence[Edit], context: ScrubContext) -> dict[str, Reference]:
@@ -79,35 +105,46 @@ def scrub_tables(tables: Mapping[str, pa.Table], edits: Sequence[Edit], referenc
         engine.register(name, table)
     for name, ref in references.items():
         engine.register(name, ref.table)
-    findings: list[ScrubFinding] = []
+    parts: list[pa.Table] = []
+    rules: dict[str, Rule] = {}
     for edit in edits:
-        unchecked = _not_checked(edit, references, engine)
-        findings.extend(unchecked)
-        for row in engine.query(edit.sql).to_pylist():
-            findings.append(edit.word(row))
-    findings.sort(key=lambda f: (f.claim_id, f.line or 0, f.edit_id, f.code or "", f.other or "", f.message))
+        for name in edit.required:
+            parts.append(_not_checked(edit, name, references[name], engine))
+            rules[f"{edit.name}.not-checked"] = NOT_CHECKED
+        rules.update(edit.rules)
+        answer = engine.query(edit.sql)
+        unknown = set(pc.unique(answer.column("edit_id")).to_pylist()) - set(edit.rules)
+        if unknown:
+            raise KeyError(f"edit {edit.name}: its query returned edit ids {sorted(unknown)} that have no rule")
+        parts.append(answer.select(list(FINDING_COLUMNS)).cast(ROWS))
+    rows = pa.concat_tables(parts) if parts else ROWS.empty_table()
+    rows = rows.take(pc.sort_indices(rows, sort_keys=_ORDER))
     claim_ids = engine.query("SELECT claim_id AS claim_id FROM claims").column(0).to_pylist()
-    return ScrubReport(findings, claim_ids, engine.name,
+    return ScrubReport(rows, rules, claim_ids, engine.name,
                        {name: ref.coverage.what for name, ref in references.items()})
 
 
-def _not_checked(edit: Edit, references: Mapping[str, Reference], engine: SqlEngine) -> list[ScrubFinding]:
-    found = []
-    for name in edit.required:
-        ref = references[name]
-        windows = pa.table({"setting": [w[0] for w in ref.coverage.windows],
-                            "win_from": [w[1] for w in ref.coverage.windows],
-                            "win_to": [w[2] for w in ref.coverage.windows]}, schema=_WINDOWS)
-        view = f"windows_{edit.name}_{name}"
-        engine.register(view, windows)
-        settings = ", ".join(f"'{s}'" for s in edit.settings)
-        for row in engine.query(_NOT_COVERED.format(windows=view, settings=settings)).to_pylist():
-            on: date = row["dos"]
-            found.append(NOT_CHECKED.finding({
-                "edit_id": f"{edit.name}.not-checked", "claim_id": row["claim_id"], "line": None,
-                "code": on.isoformat(), "other": f"{edit.name} ({name}, {row['setting']} claims)",
-                "detail": ref.coverage.what, "ref": ""}))
-    return found
+def _not_checked(edit: Edit, name: str, ref: Reference, engine: SqlEngine) -> pa.Table:
+    """Rows for the claims of ``edit``'s settings whose date of service ``ref`` does not cover."""
+    windows = pa.table({"setting": [w[0] for w in ref.coverage.windows],
+                        "win_from": [w[1] for w in ref.coverage.windows],
+                        "win_to": [w[2] for w in ref.coverage.windows]}, schema=_WINDOWS)
+    view = f"windows_{edit.name}_{name}"
+    engine.register(view, windows)
+    settings = ", ".join(f"'{s}'" for s in edit.settings)
+    found = engine.query(_NOT_COVERED.format(windows=view, settings=settings))
+    n = found.num_rows
+    other = pc.binary_join_element_wise(f"{edit.name} ({name}, ", found.column("setting").cast(pa.string()),
+                                        " claims)", "")
+    return pa.table({
+        "edit_id": pa.array([f"{edit.name}.not-checked"] * n, pa.string()),
+        "claim_id": found.column("claim_id").cast(pa.string()),
+        "line": pa.nulls(n, pa.int32()),
+        "code": found.column("dos").cast(pa.string()),
+        "other": other,
+        "detail": pa.array([ref.coverage.what] * n, pa.string()),
+        "ref": pa.array([""] * n, pa.string()),
+    }, schema=ROWS)
 
 
 def dos_range(tables: Mapping[str, pa.Table]) -> tuple[date, date]:

@@ -178,15 +178,24 @@ npi_used AS (
   WHERE l.rendering_npi IS NOT NULL AND l.rendering_npi <> ''
     AND (c.rendering_npi IS NULL OR l.rendering_npi <> c.rendering_npi)
 ),
-npi_shaped AS (
-  SELECT claim_id, line, role, npi,
+-- Each distinct NPI is checked once, then the claims that use a bad one are found: a batch uses few NPIs.
+npi_form AS (
+  SELECT npi,
          CASE WHEN length(npi) = 10 AND {digits("npi")} AND substr(npi, 1, 1) IN ('1', '2') THEN 'ok'
               ELSE 'bad' END AS form
-  FROM npi_used
+  FROM (SELECT DISTINCT npi FROM npi_used) d
 ),
+-- The digit casts sit inside CASE: an engine may evaluate them before a WHERE, and a bad NPI would not cast.
 npi_digits AS (
-  SELECT claim_id, line, role, npi, {_digit("npi", 10)} AS given, (10 - ({_NPI_SUM}) % 10) % 10 AS expected
-  FROM npi_shaped WHERE form = 'ok'
+  SELECT npi, form, CASE WHEN form = 'ok' THEN {_digit("npi", 10)} END AS given,
+         CASE WHEN form = 'ok' THEN (10 - ({_NPI_SUM}) % 10) % 10 END AS expected
+  FROM npi_form
+),
+npi_bad AS (
+  SELECT npi, 'is not ten digits beginning with 1 or 2' AS detail FROM npi_form WHERE form = 'bad'
+  UNION ALL
+  SELECT npi, concat('fails the check digit: the tenth digit should be ', cast(expected AS STRING)) AS detail
+  FROM npi_digits WHERE form = 'ok' AND given <> expected
 ),
 tax_used AS (
   SELECT claim_id, 'billing' AS role, billing_taxonomy AS taxonomy, dos_day FROM claims
@@ -213,18 +222,19 @@ patient AS (
               ELSE '' END AS birth
   FROM claims
 ),
+-- Professional lines with their claim's diagnosis count, joined once for both pointer checks.
+pro_lines AS (
+  SELECT l.claim_id, l.line, l.code, l.ptr1, l.ptr2, l.ptr3, l.ptr4, c.diagnosis_count FROM lines l
+  JOIN claims c ON c.claim_id = l.claim_id WHERE c.kind = 'professional'
+),
 pointers AS (
-  SELECT l.claim_id, l.line, l.code, l.ptr1 AS ptr, c.diagnosis_count FROM lines l
-  JOIN claims c ON c.claim_id = l.claim_id WHERE c.kind = 'professional' AND l.ptr1 IS NOT NULL
+  SELECT claim_id, line, code, ptr1 AS ptr, diagnosis_count FROM pro_lines WHERE ptr1 IS NOT NULL
   UNION ALL
-  SELECT l.claim_id, l.line, l.code, l.ptr2 AS ptr, c.diagnosis_count FROM lines l
-  JOIN claims c ON c.claim_id = l.claim_id WHERE c.kind = 'professional' AND l.ptr2 IS NOT NULL
+  SELECT claim_id, line, code, ptr2 AS ptr, diagnosis_count FROM pro_lines WHERE ptr2 IS NOT NULL
   UNION ALL
-  SELECT l.claim_id, l.line, l.code, l.ptr3 AS ptr, c.diagnosis_count FROM lines l
-  JOIN claims c ON c.claim_id = l.claim_id WHERE c.kind = 'professional' AND l.ptr3 IS NOT NULL
+  SELECT claim_id, line, code, ptr3 AS ptr, diagnosis_count FROM pro_lines WHERE ptr3 IS NOT NULL
   UNION ALL
-  SELECT l.claim_id, l.line, l.code, l.ptr4 AS ptr, c.diagnosis_count FROM lines l
-  JOIN claims c ON c.claim_id = l.claim_id WHERE c.kind = 'professional' AND l.ptr4 IS NOT NULL
+  SELECT claim_id, line, code, ptr4 AS ptr, diagnosis_count FROM pro_lines WHERE ptr4 IS NOT NULL
 )
 SELECT 'POS-INVALID' AS edit_id, p.claim_id AS claim_id, cast(p.line AS INT) AS line, p.pos AS code,
        p.place AS other,
@@ -236,15 +246,9 @@ SELECT 'POS-INVALID' AS edit_id, p.claim_id AS claim_id, cast(p.line AS INT) AS 
 FROM pos_judged p
 WHERE p.assigned IS NULL OR p.assigned <> 'Y'
 UNION ALL
-SELECT 'NPI-CHECK-DIGIT' AS edit_id, n.claim_id AS claim_id, cast(n.line AS INT) AS line, n.npi AS code,
-       n.role AS other, 'is not ten digits beginning with 1 or 2' AS detail, {NULL} AS ref
-FROM npi_shaped n WHERE n.form = 'bad'
-UNION ALL
-SELECT 'NPI-CHECK-DIGIT' AS edit_id, n.claim_id AS claim_id, cast(n.line AS INT) AS line, n.npi AS code,
-       n.role AS other,
-       concat('fails the check digit: the tenth digit should be ', cast(n.expected AS STRING)) AS detail,
-       {NULL} AS ref
-FROM npi_digits n WHERE n.given <> n.expected
+SELECT 'NPI-CHECK-DIGIT' AS edit_id, u.claim_id AS claim_id, cast(u.line AS INT) AS line, u.npi AS code,
+       u.role AS other, b.detail AS detail, {NULL} AS ref
+FROM npi_used u JOIN npi_bad b ON b.npi = u.npi
 UNION ALL
 SELECT CASE WHEN t.edition IS NULL THEN 'TAXONOMY-NOT-CHECKED' ELSE 'TAXONOMY-INVALID' END AS edit_id,
        t.claim_id AS claim_id, {NULL_LINE} AS line, t.taxonomy AS code, t.role AS other, {NULL} AS detail,
@@ -257,8 +261,8 @@ FROM pointers p WHERE p.ptr > p.diagnosis_count OR p.ptr < 1
 UNION ALL
 SELECT 'POINTER-MISSING' AS edit_id, l.claim_id AS claim_id, cast(l.line AS INT) AS line, l.code AS code,
        {NULL} AS other, {NULL} AS detail, {NULL} AS ref
-FROM lines l JOIN claims c ON c.claim_id = l.claim_id
-WHERE c.kind = 'professional' AND l.ptr1 IS NULL AND l.ptr2 IS NULL AND l.ptr3 IS NULL AND l.ptr4 IS NULL
+FROM pro_lines l
+WHERE l.ptr1 IS NULL AND l.ptr2 IS NULL AND l.ptr3 IS NULL AND l.ptr4 IS NULL
 UNION ALL
 SELECT 'SIT-ORIGINAL-REF' AS edit_id, c.claim_id AS claim_id, {NULL_LINE} AS line, {NULL} AS code,
        c.frequency AS other,

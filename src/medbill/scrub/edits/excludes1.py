@@ -88,16 +88,19 @@ hit AS (
    AND substr(b.code, 1, length(o.cited_to)) <= o.cited_to
    AND substr(b.code, 1, length(o.owner_prefix)) <> o.owner_prefix
 ),
+-- Every ORDER BY of a pick ends in the note's own text: two notes under one code can cite the same code,
+-- and the engines must pick the same one.
 pairs AS (
   SELECT h.*, row_number() OVER (
     PARTITION BY claim_id, CASE WHEN a_pos < b_pos THEN a_pos ELSE b_pos END,
                  CASE WHEN a_pos < b_pos THEN b_pos ELSE a_pos END
-    ORDER BY a_pos, length(owner_prefix) DESC, owner, cited) AS pick
+    ORDER BY a_pos, length(owner_prefix) DESC, owner, cited, note, edition) AS pick
   FROM hit h WHERE note_type = 'excludes1'
 ),
 etiology AS (
   SELECT h.*, row_number() OVER (PARTITION BY claim_id, a_pos
-                                 ORDER BY b_pos, length(owner_prefix) DESC, owner, cited) AS pick
+                                 ORDER BY b_pos, length(owner_prefix) DESC, owner, cited, note,
+                                          edition) AS pick
   FROM hit h WHERE note_type = 'code_first'
 ),
 manifestation AS (
