@@ -26,6 +26,11 @@ def test_demo_bills_the_example_encounters_and_a_second_run_changes_nothing(tmp_
     assert len(list(folder.glob("*.999"))) == 2
     assert sorted(p.name for p in folder.glob("*.pdf")) == ["MB00000001.pdf", "MB00000002.pdf", "MB00000003.pdf"]
     assert "1 set(s) accepted by the 999" in first.output
+    # Section 7: the May 2026 batch is scrubbed; the claim without mistakes is the one ready.
+    assert "claims 5, lines 8, engine duckdb; 1 claim(s) ready, 4 need work" in first.output
+    for edit in ("DX-HEADER", "DX-7TH", "MUE-DOS-POLICY", "MCE-4-AGE-MATERNITY", "PAYER-MODIFIER-REQUIRED"):
+        assert edit in first.output
+    assert (folder / "scrub" / "findings.jsonl").is_file()
 
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0, second.output
