@@ -72,7 +72,8 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, master: str = "local[2]", workdir: Path | None = None, session: Any = None) -> None:
+    def __init__(self, master: str = "local[2]", workdir: Path | None = None, session: Any = None,
+                 driver_memory: str = "4g") -> None:
         from pyspark.sql import SparkSession  # imported here: Spark is an optional extra
 
         os.environ.setdefault("PYSPARK_PYTHON", "python3")
@@ -83,6 +84,9 @@ class SparkEngine:
                                  .config("spark.ui.showConsoleProgress", "false")
                                  .config("spark.sql.shuffle.partitions", "4")
                                  .config("spark.sql.session.timeZone", "UTC")
+                                 # In local mode the driver is the whole JVM: the default 1 GB runs out
+                                 # collecting a million-line batch's findings.
+                                 .config("spark.driver.memory", driver_memory)
                                  .getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
 

@@ -73,6 +73,7 @@ WITH addons AS (
   FROM lines l
   JOIN aoc r ON r.addon_code = upper(l.code)
    AND l.dos_day BETWEEN r.win_from AND r.win_to AND l.dos_day BETWEEN r.seg_from AND r.seg_to
+  WHERE l.setting IN ('practitioner', 'hospital')  -- inpatient stays have no add-on code edits
 ),
 plain AS (
   SELECT l.claim_id AS claim_id, l.line AS line, l.dos_day AS dos_day, l.rendering_npi AS rendering_npi

@@ -94,7 +94,7 @@ RULES = {
 }
 
 _PTRS = "\n  UNION ALL\n  ".join(
-    f"SELECT x.claim_id, x.line, {n} AS ord, d.code AS dx FROM lines_m x JOIN diagnoses d "
+    f"SELECT x.claim_id, x.line, {n} AS ord, d.code AS dx FROM lines_c x JOIN diagnoses d "
     f"ON d.claim_id = x.claim_id AND d.position = x.ptr{n} WHERE x.kind = 'professional'"
     for n in range(1, 5))
 _SHOWN = 12  # diagnoses named in a finding; more are counted
@@ -137,10 +137,15 @@ gap AS (
 in_force AS (
   SELECT * FROM listed WHERE dos_day BETWEEN from_day AND to_day
 ),
+-- Only the lines an article lists need their diagnoses: most lines of a batch are in no article.
+lines_c AS (
+  SELECT x.* FROM lines_m x
+  WHERE EXISTS (SELECT 1 FROM in_force f WHERE f.claim_id = x.claim_id AND f.line = x.line)
+),
 pointed AS (
   {_PTRS}
   UNION ALL
-  SELECT x.claim_id, x.line, d.position AS ord, d.code AS dx FROM lines_m x
+  SELECT x.claim_id, x.line, d.position AS ord, d.code AS dx FROM lines_c x
   JOIN diagnoses d ON d.claim_id = x.claim_id WHERE x.kind = 'institutional'
 ),
 line_dx AS (
