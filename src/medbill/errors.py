@@ -4,10 +4,12 @@ Findings (problems in input that do not stop the work) are data; exceptions are 
 Every message names the input (file and line/element, control number or code) and says what to do::
 
     MedbillError
-    ├── ConfigError                 a setting is wrong (database URL, refdata folder)
+    ├── FileProblem                 (base of the file errors below: names the file and the place)
+    ├── ConfigError                 a setting is wrong (database URL, refdata folder, payer rule file)
     ├── StoreError                  the database cannot be used (not migrated, unreachable)
     ├── ClaimError                  a claim, encounter or line that cannot exist as given
     │   └── ClaimStateError         a lifecycle move that is not allowed
+    ├── PostingError                an 835 that cannot be posted at all (medbill.remit.posting)
     ├── X12Error                    an X12 file that cannot be read at all (names file and place)
     │   └── EnvelopeError           no ISA, or an ISA whose delimiters cannot be found
     └── CodeSetError
@@ -40,13 +42,13 @@ class CodeSetError(MedbillError):
     """A code-set question or load could not be answered."""
 
 
-class CodeSetFileError(CodeSetError):
-    """An official code-set file is unreadable or not in the layout claimed.
+class FileProblem(MedbillError):
+    """A file medbill cannot use as written, with the place inside it.
 
     Args:
         file: the file's path or name.
         problem: what is wrong, in words a user can act on.
-        where: line number or element path inside the file, when known.
+        where: line number, element path, rule or table inside the file, when known.
     """
 
     def __init__(self, file: str, problem: str, where: str | None = None) -> None:
@@ -55,6 +57,10 @@ class CodeSetFileError(CodeSetError):
         self.where = where
         place = f"{file}, {where}" if where else file
         super().__init__(f"{place}: {problem}")
+
+
+class CodeSetFileError(FileProblem, CodeSetError):
+    """An official code-set file is unreadable or not in the layout claimed."""
 
 
 class ReleaseMismatch(CodeSetFileError):

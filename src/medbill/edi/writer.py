@@ -19,6 +19,32 @@ _ENCODING = "utf-8"
 _ERRORS = "surrogateescape"
 
 
+class SegmentBuilder:
+    """Collects the segments a writer makes; drops trailing empty elements as X12 requires.
+
+    ``in_set`` counts the segments added, for the SE01 count a writer puts at the end of each set.
+    """
+
+    def __init__(self, delimiters: Delimiters) -> None:
+        self.delimiters = delimiters
+        self.segments: list[Segment] = []
+        self.in_set = 0
+
+    def add(self, seg_id: str, *elements: str) -> None:
+        values = list(elements)
+        while values and values[-1] == "":
+            values.pop()
+        self.in_set += 1
+        self.segments.append(Segment(seg_id, tuple(values), delimiters=self.delimiters))
+
+    def composite(self, *parts: str) -> str:
+        """Components joined by the component separator, trailing empty ones dropped."""
+        values = list(parts)
+        while values and values[-1] == "":
+            values.pop()
+        return self.delimiters.component.join(values)
+
+
 def _redelimit(seg: Segment, target: Delimiters) -> tuple[str, ...]:
     source = seg.delimiters
     if seg.id == "ISA":

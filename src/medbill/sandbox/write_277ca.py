@@ -21,9 +21,9 @@ from itertools import groupby
 
 from medbill.claims.claim_status import StatusDetail
 from medbill.claims.model import Claim, Payer
-from medbill.edi.tokenizer import Delimiters, Segment
+from medbill.edi.tokenizer import Delimiters
 from medbill.edi.values import amount_text, date_text
-from medbill.edi.writer import to_bytes
+from medbill.edi.writer import SegmentBuilder, to_bytes
 from medbill.sandbox.rules import SandboxError
 
 GUIDE = "005010X214"
@@ -58,16 +58,10 @@ class Envelope277CA:
     production: bool = False
 
 
-class _Out:
+class _Out(SegmentBuilder):
     def __init__(self) -> None:
-        self.segments: list[Segment] = []
+        super().__init__(DELIMITERS)
         self.hl = 0
-
-    def add(self, seg_id: str, *elements: str) -> None:
-        values = list(elements)
-        while values and values[-1] == "":
-            values.pop()
-        self.segments.append(Segment(seg_id, tuple(values), delimiters=DELIMITERS))
 
     def level(self, parent: int | None, code: str, children: bool | None) -> int:
         self.hl += 1

@@ -44,25 +44,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from medbill.errors import ConfigError
+from medbill.errors import ConfigError, FileProblem
 from medbill.scrub.findings import Severity
 
 
-class PayerRuleError(ConfigError):
-    """A payer rule file that cannot be used as written.
-
-    Args:
-        file: the file's path.
-        problem: what is wrong, in words a user can act on.
-        where: the rule (``rule 2 (id 'TELEHEALTH')``) or table (``[payer]``), when known.
-    """
-
-    def __init__(self, file: str, problem: str, where: str | None = None) -> None:
-        self.file = file
-        self.problem = problem
-        self.where = where
-        place = f"{file}, {where}" if where else file
-        super().__init__(f"{place}: {problem}")
+class PayerRuleError(FileProblem, ConfigError):
+    """A payer rule file that cannot be used as written; ``where`` names the rule (``rule 2 (id
+    'TELEHEALTH')``) or table (``[payer]``)."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from decimal import Decimal
 from itertools import groupby
 
 from medbill.claims.model import Address, Claim, Person, Provider, Relationship, Sex
-from medbill.edi.tokenizer import Delimiters, Segment
+from medbill.edi.tokenizer import Delimiters
+from medbill.edi.writer import SegmentBuilder as WriterSegments
 from medbill.edi.writer import to_bytes
 from medbill.errors import ClaimError
 
@@ -53,27 +54,8 @@ def provider_name(provider: Provider) -> tuple[str, str, str]:
     return "2", provider.name, ""
 
 
-class SegmentBuilder:
-    """Collects the segments of one interchange; drops trailing empty elements as X12 requires."""
-
-    def __init__(self, delimiters: Delimiters) -> None:
-        self.delimiters = delimiters
-        self.segments: list[Segment] = []
-        self.in_set = 0
-
-    def add(self, seg_id: str, *elements: str) -> None:
-        values = list(elements)
-        while values and values[-1] == "":
-            values.pop()
-        self.in_set += 1
-        self.segments.append(Segment(seg_id, tuple(values), delimiters=self.delimiters))
-
-    def composite(self, *parts: str) -> str:
-        """Components joined by the component separator, trailing empty ones dropped."""
-        values = list(parts)
-        while values and values[-1] == "":
-            values.pop()
-        return self.delimiters.component.join(values)
+class SegmentBuilder(WriterSegments):
+    """Collects the segments of one 837 interchange (see :class:`medbill.edi.writer.SegmentBuilder`)."""
 
     def address(self, address: Address) -> None:
         self.add("N3", address.line1, address.line2 or "")

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from medbill.edi.tokenizer import Delimiters, Segment
+from medbill.edi.tokenizer import Delimiters
 from medbill.edi.values import amount_text, date_text
-from medbill.edi.writer import to_bytes
+from medbill.edi.writer import SegmentBuilder, to_bytes
 from medbill.errors import X12Error
 from medbill.remit.model import (
     Adjustment,
@@ -44,30 +44,12 @@ class Envelope835:
     delimiters: Delimiters = DEFAULT_DELIMITERS
 
 
-class _Out:
-    def __init__(self, delimiters: Delimiters) -> None:
-        self.d = delimiters
-        self.segments: list[Segment] = []
-        self.in_set = 0
-
-    def add(self, seg_id: str, *elements: str) -> None:
-        values = list(elements)
-        while values and values[-1] == "":
-            values.pop()
-        self.in_set += 1
-        self.segments.append(Segment(seg_id, tuple(values), delimiters=self.d))
-
+class _Out(SegmentBuilder):
     def raw(self, segment: RawSegment) -> None:
         seg_id, elements = segment
-        d = self.d
+        d = self.delimiters
         values = [e.replace(":", d.component).replace("^", d.repetition or "^") for e in elements]
         self.add(seg_id, *values)
-
-    def composite(self, *parts: str) -> str:
-        values = list(parts)
-        while values and values[-1] == "":
-            values.pop()
-        return self.d.component.join(values)
 
 
 def _amount(value: Decimal | None) -> str:
