@@ -10,6 +10,8 @@ Every message names the input (file and line/element, control number or code) an
     ├── ClaimError                  a claim, encounter or line that cannot exist as given
     │   └── ClaimStateError         a lifecycle move that is not allowed
     ├── PostingError                an 835 that cannot be posted at all (medbill.remit.posting)
+    ├── DenialError, PatientAccountError, SandboxError   (in their packages) a denial, account entry or
+    │                               sandbox set-up that cannot be used as given
     ├── X12Error                    an X12 file that cannot be read at all (names file and place)
     │   └── EnvelopeError           no ISA, or an ISA whose delimiters cannot be found
     └── CodeSetError
