@@ -6,25 +6,35 @@ The envelope and the billing provider / subscriber / patient levels are shared w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from medbill.claims.model import Claim, ClaimFrequency
+from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi.v5010._837_common import Envelope837, SegmentBuilder, amount, write_837
+from medbill.edi.v5010.x222a1_837p import cob as _cob
 
 GUIDE = "005010X222A1"
 
 
-def write_837p(claims: Sequence[Claim], envelope: Envelope837) -> bytes:
+def write_837p(claims: Sequence[Claim], envelope: Envelope837,
+               cob: Mapping[str, Sequence[OtherPayerAdjudication]] | None = None) -> bytes:
     """One interchange, one group, one transaction set holding ``claims`` (professional claims).
 
+    ``cob`` maps a patient control number to the other payers' adjudications of that claim (a
+    secondary claim: :func:`medbill.claims.secondary.secondary_claim`); they go in 2320/2330 and 2430.
+
     Raises:
-        ClaimError: a claim lacks what the guide requires (checked by the claim model itself).
+        ClaimError: a claim lacks what the guide requires (checked by the claim model itself), or an
+            adjudication does not fit the claim.
     """
-    return write_837(claims, envelope, GUIDE, _claim)
+    adjudications = cob or {}
+    return write_837(claims, envelope, GUIDE,
+                     lambda b, claim: _claim(b, claim, adjudications.get(claim.patient_control_number, ())))
 
 
-def _claim(b: SegmentBuilder, claim: Claim) -> None:
-    """2300 claim information, 2310A referring, 2310B rendering, 2400 service lines (2410 drug)."""
+def _claim(b: SegmentBuilder, claim: Claim, cob: Sequence[OtherPayerAdjudication] = ()) -> None:
+    """2300 claim information, 2310A referring, 2310B rendering, 2320/2330 other payers, 2400 service
+    lines (2410 drug, 2430 other payers' line adjudication)."""
     enc = claim.encounter
     comp = b.delimiters.component
     b.add("CLM", claim.patient_control_number, amount(claim.total_charge), "", "",
@@ -41,6 +51,8 @@ def _claim(b: SegmentBuilder, claim: Claim) -> None:
         b.provider("82", enc.rendering)
         if enc.rendering.taxonomy:
             b.add("PRV", "PE", "PXC", enc.rendering.taxonomy)
+    if cob:
+        _cob.other_payers(b, claim, cob)
     for number, line in enumerate(enc.lines, start=1):
         b.add("LX", str(number))
         procedure = comp.join(("HC", line.code, *line.modifiers))
@@ -51,3 +63,5 @@ def _claim(b: SegmentBuilder, claim: Claim) -> None:
         if line.ndc:
             b.add("LIN", "", "N4", line.ndc)
             b.add("CTP", "", "", "", amount(line.ndc_quantity or line.units), line.ndc_unit or "UN")
+        if cob:
+            _cob.line_adjudications(b, number, cob)
