@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, data, db, demo, edi, eligibility, encounters, scrub
+from medbill.cli import claims, codes, data, db, demo, edi, eligibility, encounters, remit, scrub
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="medbill: medical billing and coding, end to end.")
@@ -19,6 +19,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(edi.app, name="edi")
 app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(encounters.app, name="encounters")
+app.add_typer(remit.app, name="remit")
 app.command("demo")(demo.demo)
 app.command("scrub")(scrub.scrub)
 

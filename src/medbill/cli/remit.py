@@ -1,0 +1,70 @@
+"""``medbill remit …``: post an 835 to the stored claims and list the exceptions a poster must work.
+
+Thin: every rule lives in :mod:`medbill.store.remit` and :mod:`medbill.remit`.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from medbill.cli.render import emit_json, handled, say
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+app = typer.Typer(no_args_is_help=True, help="Remittances: post an 835 to the claims, work the exceptions.")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def _engine() -> Engine:
+    from medbill.store import open_store
+
+    return open_store()
+
+
+def _user() -> str:
+    """Who posted, for the claims' history (the login name; never patient data)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container without a passwd entry
+        return "medbill"
+
+
+@app.command("post")
+def post(file: Annotated[Path, typer.Argument(help="An 835 received for claims sent from this store.")],
+         as_json: JsonFlag = False) -> None:
+    """Post an 835: store the payments, move the claims it decides, queue what does not match."""
+    from medbill.store.remit import post_835
+
+    with handled(as_json):
+        result = post_835(_engine(), file, _user())
+        if as_json:
+            emit_json(result)
+            return
+        say(result.message)
+        for moved in result.moved:
+            say(f"  {moved}")
+        for problem in result.exceptions:
+            say(f"  exception: {problem}")
+
+
+@app.command("exceptions")
+def exceptions(as_json: JsonFlag = False) -> None:
+    """The posting exceptions still open, oldest first."""
+    from medbill.store.remit import list_exceptions
+
+    with handled(as_json):
+        queue = list_exceptions(_engine())
+        if as_json:
+            emit_json(queue)
+            return
+        if not queue:
+            say("no open posting exceptions")
+        for e in queue:
+            amount = f" ({e.amount})" if e.amount is not None else ""
+            say(f"{e.id}  {e.file_name}  {e.kind}: {e.place}: {e.message}{amount}")

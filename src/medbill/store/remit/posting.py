@@ -1,0 +1,268 @@
+"""Posting an 835 to the stored claims: record the file once (sha256), store every claim and line posting
+with its adjustments, queue what needs a poster's eyes, and move the claims it decides, in one transaction.
+
+The rules are the domain's (:func:`medbill.remit.post_remittance` ties payments to claims and lines,
+:func:`medbill.remit.reconcile` checks that claims and the payment add up); this module supplies the
+claims — by patient control number (CLP01), then by the payer claim number an earlier 277CA or 835 gave
+(CLP07) — and records the outcome. A claim moves submitted/accepted → adjudicated → paid, denied or
+partially paid; a reversal (CLP02 22) moves a settled claim back to adjudicated. A move the lifecycle
+does not allow becomes an exception, never a crash. An 835 that cannot be read cleanly (a truncated
+file, a broken envelope) is refused whole: nothing is posted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from hashlib import sha256
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+
+from medbill.claims.lifecycle import ClaimState, ClaimStatus
+from medbill.claims.model import Claim
+from medbill.edi.v5010.x221a1_835 import read_835
+from medbill.errors import ClaimStateError, X12Error
+from medbill.remit import Adjustment, ClaimPosting, PostingException, Remittance, post_remittance, reconcile
+from medbill.remit.posting import PostingKind
+from medbill.store.claims._rows import cents, dollars
+from medbill.store.claims.repository import load_claim, record_move
+from medbill.store.models import claims as c
+from medbill.store.models import remit as r
+
+SETTLED = frozenset({ClaimStatus.PAID, ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID})
+LIFECYCLE = "claim status"  # the exception kind of a move the lifecycle refused
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """What posting an 835 did."""
+
+    file_name: str
+    recorded: bool  # False: this file (sha256) was already posted; nothing changed
+    message: str
+    payments: int = 0  # transaction sets (BPR/TRN) in the file
+    claims_posted: int = 0  # claim payments (CLP) tied to a stored claim
+    paid: Decimal = Decimal("0.00")  # the sum of BPR02
+    moved: tuple[str, ...] = ()  # "MB00000001: paid"
+    exceptions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredException:
+    """One line of the posting exceptions queue."""
+
+    id: int
+    file_name: str
+    kind: str
+    place: str
+    message: str
+    amount: Decimal | None
+    claim: str | None  # patient control number of the stored claim, when one is concerned
+    posted_at: datetime
+
+
+def read_remittances(path: Path) -> list[Remittance]:
+    """Every remittance of an 835, refusing a file that is not clean enough to post.
+
+    Raises:
+        X12Error: no such file, not an 835, or an error in the file (a truncated interchange, counts
+            that do not agree); the first error is named.
+    """
+    if not path.is_file():
+        raise X12Error(str(path), "no such file")
+    remittances = list(read_835(path))
+    if not remittances:
+        raise X12Error(path.name, "no 835 transaction set in the file; nothing was posted")
+    for remittance in remittances:
+        problem = next((f for f in remittance.findings if f.is_error), None)
+        if problem is not None:
+            raise X12Error(path.name, f"{problem.message}; nothing was posted (ask the payer for the file "
+                           "again)", str(problem.location))
+    return remittances
+
+
+def post_835(engine: Engine, path: Path, by: str, *, at: datetime | None = None) -> PostResult:
+    """Post an 835 file to the stored claims, all of it in one transaction; the same file twice is a no-op.
+
+    Raises:
+        X12Error: the file cannot be read cleanly (see :func:`read_remittances`); nothing is stored.
+    """
+    at = at or datetime.now(UTC)
+    data = path.read_bytes() if path.is_file() else b""
+    remittances = read_remittances(path)
+    digest = sha256(data).hexdigest()
+    with engine.begin() as conn:
+        known = conn.execute(select(r.remittance_file).where(r.remittance_file.c.sha256 == digest)).first()
+        if known is not None:
+            return PostResult(path.name, False, f"{path.name} was already posted on "
+                              f"{known.posted_at:%Y-%m-%d %H:%M} (as {known.file_name}); nothing changed")
+        file_id = int(conn.execute(insert(r.remittance_file).values(
+            file_name=path.name, sha256=digest, posted_at=at, posted_by=by[:60])).inserted_primary_key[0])  # type: ignore[index]
+        poster = _Poster(conn, file_id, path.name, by, at)
+        for remittance in remittances:
+            poster.post(remittance)
+    paid = sum((x.payment_amount for x in remittances), Decimal("0.00"))
+    message = (f"{path.name}: {len(remittances)} payment(s) of {paid:.2f}, {poster.posted} claim(s) posted, "
+               f"{len(poster.moved)} moved, {len(poster.exceptions)} exception(s)"
+               + (" — see 'medbill remit exceptions'" if poster.exceptions else ""))
+    return PostResult(path.name, True, message, len(remittances), poster.posted, paid, tuple(poster.moved),
+                      tuple(poster.exceptions))
+
+
+def list_exceptions(engine: Engine, *, include_resolved: bool = False) -> list[StoredException]:
+    """The posting exceptions queue, oldest first (open ones only unless ``include_resolved``)."""
+    e, f = r.posting_exception.c, r.remittance_file.c
+    query = (select(e.id, f.file_name, e.kind, e.place, e.message, e.amount_cents, c.claim.c.patient_control_number,
+                    f.posted_at)
+             .join(r.remittance_file, f.id == e.file_id)
+             .outerjoin(c.claim, c.claim.c.id == e.claim_id)
+             .order_by(e.id))
+    if not include_resolved:
+        query = query.where(e.resolved_at.is_(None))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [StoredException(x.id, x.file_name, x.kind, x.place, x.message,
+                            None if x.amount_cents is None else dollars(x.amount_cents),
+                            x.patient_control_number, x.posted_at) for x in rows]
+
+
+def _outcome(posting: ClaimPosting, claim: Claim) -> ClaimStatus:
+    """Paid, denied or partially paid, as a biller reads the payer's decision.
+
+    Denied: CLP02 4, or nothing paid and nothing left to the patient. Partially paid: a billed line the
+    payer did not answer, or a line paid nothing with nothing left to the patient (a denied line).
+    """
+    if posting.denied or (not posting.paid and not posting.patient_responsibility):
+        return ClaimStatus.DENIED
+    answered = {n for line in posting.lines for n in line.lines}
+    denied_line = any(not line.paid and not line.patient_responsibility and line.charge for line in posting.lines)
+    if denied_line or (posting.lines and len(answered) < len(claim.encounter.lines)):
+        return ClaimStatus.PARTIALLY_PAID
+    return ClaimStatus.PAID
+
+
+class _Poster:
+    def __init__(self, conn: Connection, file_id: int, file_name: str, by: str, at: datetime) -> None:
+        self.conn, self.file_id, self.file_name, self.by, self.at = conn, file_id, file_name, by, at
+        self.posted = 0
+        self.moved: list[str] = []
+        self.exceptions: list[str] = []
+
+    def post(self, remittance: Remittance) -> None:
+        ids, by_pcn, by_payer = self._claims(remittance)
+        result = post_remittance(remittance, by_pcn, by_payer)
+        payer = remittance.payer
+        remittance_id = int(self.conn.execute(insert(r.remittance).values(
+            file_id=self.file_id, set_control=remittance.control_number[:9], payer_name=payer.name[:60],
+            payer_id=payer.identifier[:80], payment_cents=cents(remittance.payment_amount),
+            payment_method=remittance.payment_method[:3], payment_date=remittance.payment_date,
+            trace_number=remittance.trace_number[:50])).inserted_primary_key[0])  # type: ignore[index]
+        for posting in result.claims:
+            key = ids[posting.claim.patient_control_number] if posting.claim else None
+            self._store(remittance_id, key, posting)
+            if posting.claim is not None and key is not None:
+                self.posted += 1
+                self._move(key, posting, posting.claim)
+        seen: set[tuple[str, str, str]] = set()
+        for problem in (*result.exceptions, *reconcile(remittance, result).exceptions):
+            if (problem.kind, problem.where, problem.message) not in seen:
+                seen.add((problem.kind, problem.where, problem.message))
+                self._exception(problem.kind, problem.where, problem.message, problem.amount,
+                                self._claim_of(problem, result.claims, ids))
+
+    def _claims(self, remittance: Remittance) -> tuple[dict[str, int], dict[str, list[Claim]],
+                                                       dict[str, list[Claim]]]:
+        """The stored claims the remittance can name: store id by PCN, claims by PCN and by payer number."""
+        pcns = {p.patient_control_number for p in remittance.claims if p.patient_control_number}
+        numbers = {p.payer_claim_control_number for p in remittance.claims if p.payer_claim_control_number}
+        cc = c.claim.c
+        rows = self.conn.execute(select(cc.id, cc.patient_control_number, cc.payer_claim_number).where(
+            or_(cc.patient_control_number.in_(pcns), cc.payer_claim_number.in_(numbers)))).all()
+        ids: dict[str, int] = {}
+        by_pcn: dict[str, list[Claim]] = {}
+        by_payer: dict[str, list[Claim]] = {}
+        for row in rows:
+            claim = load_claim(self.conn, row.id).claim
+            ids[row.patient_control_number] = row.id
+            by_pcn.setdefault(row.patient_control_number, []).append(claim)
+            if row.payer_claim_number:
+                by_payer.setdefault(row.payer_claim_number, []).append(claim)
+        return ids, by_pcn, by_payer
+
+    def _store(self, remittance_id: int, key: int | None, posting: ClaimPosting) -> None:
+        payment = posting.payment
+        posting_id = int(self.conn.execute(insert(r.claim_posting).values(
+            remittance_id=remittance_id, claim_id=key, patient_control_number=payment.patient_control_number[:38],
+            payer_claim_number=payment.payer_claim_control_number[:50], status=payment.status[:2],
+            kind=posting.kind.value, matched_by=posting.matched_by, charge_cents=cents(posting.charge),
+            paid_cents=cents(posting.paid), patient_responsibility_cents=cents(posting.patient_responsibility),
+            interest_cents=cents(posting.interest))).inserted_primary_key[0])  # type: ignore[index]
+        adjustments: list[tuple[int | None, Adjustment]] = [(None, a) for a in payment.adjustments]
+        for position, line in enumerate(posting.lines, start=1):
+            service = line.service
+            line_id = int(self.conn.execute(insert(r.line_posting).values(
+                claim_posting_id=posting_id, position=position, billed_lines=" ".join(map(str, line.lines)),
+                match=line.match.value, code=(service.code or service.revenue_code)[:48],
+                modifiers=" ".join(service.modifiers)[:11], service_date=service.service_date,
+                charge_cents=cents(line.charge), paid_cents=cents(line.paid),
+                allowed_cents=None if line.allowed is None else cents(line.allowed),
+                units_paid=service.units_paid,
+                patient_responsibility_cents=cents(line.patient_responsibility))).inserted_primary_key[0])  # type: ignore[index]
+            adjustments += [(line_id, a) for a in line.adjustments]
+        if adjustments:
+            self.conn.execute(insert(r.posting_adjustment), [
+                {"claim_posting_id": posting_id, "line_posting_id": line_id, "group_code": a.group[:2],
+                 "reason": a.reason[:5], "amount_cents": cents(a.amount), "quantity": a.quantity}
+                for line_id, a in adjustments])
+        if key is not None and payment.payer_claim_control_number:
+            self.conn.execute(update(c.claim).where(c.claim.c.id == key, c.claim.c.payer_claim_number.is_(None))
+                              .values(payer_claim_number=payment.payer_claim_control_number[:50]))
+
+    def _move(self, key: int, posting: ClaimPosting, claim: Claim) -> None:
+        """Move the claim as the payer decided; a move the lifecycle refuses is queued as an exception."""
+        pcn = claim.patient_control_number
+        status = ClaimStatus(self.conn.execute(select(c.claim.c.status).where(c.claim.c.id == key)).scalar_one())
+        payment = posting.payment
+        reason = (f"835 {self.file_name}: CLP02 {payment.status} {posting.status_meaning}, paid {posting.paid:.2f} "
+                  f"of {posting.charge:.2f}, patient responsibility {posting.patient_responsibility:.2f}")
+        if posting.kind is PostingKind.REVERSAL:
+            steps = [ClaimStatus.ADJUDICATED] if status in SETTLED else []
+            refusal = f"a reversal undoes a settled claim, but claim {pcn} is {status}; nothing to reverse"
+        elif status is ClaimStatus.PAID:
+            steps, refusal = [], (f"claim {pcn} is already paid; a second payment without a reversal "
+                                  "(CLP02 22) is not posted to its status")
+        else:
+            final = _outcome(posting, claim)
+            steps = [final] if status is ClaimStatus.ADJUDICATED else [ClaimStatus.ADJUDICATED, final]
+            refusal = ""
+        state = ClaimState(pcn, status)
+        try:
+            if not steps:
+                raise ClaimStateError(refusal)
+            for step in steps:
+                state = state.move(step, at=self.at, by=self.by, reason=reason)
+        except ClaimStateError as exc:
+            self._exception(LIFECYCLE, f"claim {pcn} (payer {payment.payer_claim_control_number or '-'})",
+                            f"{exc}; its postings are stored, its status is left as it is", posting.paid, key)
+            return
+        for moved in state.history:
+            record_move(self.conn, key, moved, source_file=self.file_name)
+        self.moved.append(f"{pcn}: {state.status}")
+
+    def _claim_of(self, problem: PostingException, postings: tuple[ClaimPosting, ...],
+                  ids: dict[str, int]) -> int | None:
+        for posting in postings:
+            if posting.claim is None:
+                continue
+            names = {posting.claim.patient_control_number, posting.payment.patient_control_number}
+            if any(problem.where.startswith(f"claim {n} ") for n in names):
+                return ids.get(posting.claim.patient_control_number)
+        return None
+
+    def _exception(self, kind: str, place: str, message: str, amount: Decimal | None, key: int | None) -> None:
+        self.conn.execute(insert(r.posting_exception).values(
+            file_id=self.file_id, claim_id=key, kind=str(kind)[:30], place=place, message=message,
+            amount_cents=None if amount is None else cents(amount)))
+        self.exceptions.append(f"{kind}: {place}: {message}")
