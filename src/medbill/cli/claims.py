@@ -6,7 +6,6 @@ Thin: every rule lives in :mod:`medbill.store.claims` and the EDI/forms packages
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import os
 from datetime import datetime
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from medbill.cli.render import console, emit_json, handled, plain, say
+from medbill.cli.render import console, emit_json, handled, login_name, plain, say
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -41,12 +40,6 @@ def _engine() -> Engine:
     return open_store()
 
 
-def _user() -> str:
-    """Who made a move, for the claim's history (the login name; never patient data)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a container without a passwd entry
-        return "medbill"
 
 
 def _locality(value: str | None) -> tuple[str, str] | None:
@@ -76,7 +69,7 @@ def build(encounter_id: Annotated[str, typer.Argument(help="The encounter to bil
         raise typer.BadParameter(f"{coverage!r}: give primary, secondary or tertiary", param_hint="--coverage")
     with handled(as_json):
         stored = build_claim(_engine(), encounter_id, fee_schedule=fee_schedule, locality=_locality(locality),
-                             order=orders[coverage.lower()], by=_user())
+                             order=orders[coverage.lower()], by=login_name())
         if as_json:
             emit_json({"id": stored.id, "patient_control_number": stored.claim.patient_control_number,
                        "status": stored.status, "total": stored.total, "pricing": stored.pricing})
@@ -198,7 +191,7 @@ def submit(out: Annotated[Path | None, typer.Option("--out", help="The 837 file 
                                         production),
                          base if len(kinds) == 1 else base.with_name(f"{base.stem}-{k}{base.suffix}"))
                    for k in kinds]
-        results = submit_batches(engine, batches, by=_user())
+        results = submit_batches(engine, batches, by=login_name())
         if as_json:
             emit_json({"submissions": [{**plain(r), "file": str(r.file)} for r in results]})
             return
@@ -244,7 +237,7 @@ def ack(file: Annotated[Path, typer.Argument(help="A 999 or 277CA received for c
     with handled(as_json):
         kind, acknowledgements = read_acknowledgement(file)
         result = record_acknowledgement(_engine(), file_name=file.name, sha256=_sha256(file), kind=kind,
-                                        acknowledgements=acknowledgements, by=_user())
+                                        acknowledgements=acknowledgements, by=login_name())
         if as_json:
             emit_json(result)
             return

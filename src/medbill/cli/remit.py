@@ -5,13 +5,12 @@ Thin: every rule lives in :mod:`medbill.store.remit` and :mod:`medbill.remit`.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from medbill.cli.render import emit_json, handled, say
+from medbill.cli.render import emit_json, handled, login_name, say
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -27,12 +26,6 @@ def _engine() -> Engine:
     return open_store()
 
 
-def _user() -> str:
-    """Who posted, for the claims' history (the login name; never patient data)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a container without a passwd entry
-        return "medbill"
 
 
 @app.command("post")
@@ -42,7 +35,7 @@ def post(file: Annotated[Path, typer.Argument(help="An 835 received for claims s
     from medbill.store.remit import post_835
 
     with handled(as_json):
-        result = post_835(_engine(), file, _user())
+        result = post_835(_engine(), file, login_name())
         if as_json:
             emit_json(result)
             return

@@ -70,3 +70,13 @@ def parse_date(value: str | None) -> date | None:
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
 
+
+
+def login_name() -> str:
+    """Who made a move, for a claim's history (the login name; never patient data)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a container without a passwd entry
+        return "medbill"
