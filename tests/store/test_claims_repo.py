@@ -134,7 +134,7 @@ def submit(engine: Engine, folder: Path, *, institutional: bool = False):  # typ
     writer = write_837i if institutional else write_837p
     name = "claims-i.837" if institutional else "claims-p.837"
     return submit_ready(engine, institutional=institutional, out=folder / name, by="tester", at=WHEN,
-                        write=lambda claims, n: writer(claims, envelope(n)))
+                        write=lambda claims, n, cob: writer(claims, envelope(n)))
 
 
 def hand(work: str, wg: str, pe: str, pg: str, mp: str, mg: str, cf: str = "32.3465") -> Decimal:
@@ -288,7 +288,7 @@ def test_submit_writes_valid_837s_records_them_and_moves_the_claims(imported: En
 def test_a_failed_submission_leaves_no_file_and_no_move(imported: Engine, tmp_path: Path) -> None:
     build_claim(imported, "E1001", by="tester")
 
-    def broken(claims, control):  # type: ignore[no-untyped-def]
+    def broken(claims, control, cob):  # type: ignore[no-untyped-def]
         return write_837p(claims, replace(envelope(control), interchange_control=control + 5))
 
     with pytest.raises(ClaimError, match="does not carry interchange control number 000000001"):
@@ -298,10 +298,10 @@ def test_a_failed_submission_leaves_no_file_and_no_move(imported: Engine, tmp_pa
     assert [c.status for c in list_claims(imported)] == [ClaimStatus.READY]
     build_claim(imported, "E1003", by="tester")
 
-    def refuses(claims, control):  # type: ignore[no-untyped-def]
+    def refuses(claims, control, cob):  # type: ignore[no-untyped-def]
         raise ClaimError("the 837I writer refuses this claim")
 
-    good = Batch(False, lambda claims, n: write_837p(claims, envelope(n)), tmp_path / "p.837")
+    good = Batch(False, lambda claims, n, cob: write_837p(claims, envelope(n)), tmp_path / "p.837")
     with pytest.raises(ClaimError, match="refuses"):
         submit_batches(imported, [good, Batch(True, refuses, tmp_path / "i.837")], by="tester")
     assert not (tmp_path / "p.837").exists() and count(imported, t.submission) == 0

@@ -1,7 +1,7 @@
 """Secondary claims: the claim sent to the next payer once the primary has adjudicated it.
 
 The secondary payer decides on what the primary left, so the 837 sent to it carries the primary's
-adjudication (coordination of benefits: 837P loops 2320/2330 for the claim, 2430 for each line), taken
+adjudication (coordination of benefits: 837P/837I loops 2320/2330 for the claim, 2430 for each line), taken
 here from the primary's 835 :class:`~medbill.remit.model.ClaimPayment`.
 """
 
@@ -22,14 +22,14 @@ class SecondaryClaimError(ClaimError):
 
 @dataclass(frozen=True)
 class LineAdjudication:
-    """What the other payer did with one service line (837P loop 2430: SVD, CAS, DTP*573).
+    """What the other payer did with one service line (837P/837I loop 2430: SVD, CAS, DTP*573).
 
     Balances when ``paid`` + the adjustments = the line's charge (837P TR3 2430 SVD02 note).
     """
 
     line_number: int  # 1-based position of the line on the claim (LX01, SVD06 not used)
     paid: Decimal
-    code: str  # the procedure as the payer adjudicated it (SVC01-2 of the 835)
+    code: str  # the procedure as the payer adjudicated it (SVC01-2 of the 835); "" for a revenue code alone
     paid_units: Decimal
     adjudicated_on: date
     modifiers: tuple[str, ...] = ()
@@ -42,7 +42,7 @@ class LineAdjudication:
 
 @dataclass(frozen=True)
 class OtherPayerAdjudication:
-    """One other payer's decision on the claim (837P loops 2320, 2330A/B and 2430)."""
+    """One other payer's decision on the claim (837P/837I loops 2320, 2330A/B and 2430)."""
 
     payer: Coverage  # one of the claim's other_coverages
     paid: Decimal  # 2320 AMT*D
@@ -99,20 +99,24 @@ def _lines(claim: Claim, services: tuple[ServicePayment, ...], on: date) -> tupl
     billed = claim.encounter.lines
     found: dict[int, LineAdjudication] = {}
     for service in services:
-        code, modifiers = ((service.submitted.code, service.submitted.modifiers) if service.submitted
-                           else (service.code, service.modifiers))
+        qualifier, code, modifiers = (
+            (service.submitted.qualifier, service.submitted.code, service.submitted.modifiers) if service.submitted
+            else (service.qualifier, service.code, service.modifiers))
+        # NU: a facility line billed by revenue code alone (no HCPCS), which SVC01 then names instead.
+        revenue, code = (code, "") if qualifier == "NU" else (None, code)
         number = next((i for i, ln in enumerate(billed, start=1) if i not in found and ln.code == code
-                       and ln.charge == service.charge and (not modifiers or ln.modifiers == modifiers)), None)
+                       and ln.charge == service.charge and (not modifiers or ln.modifiers == modifiers)
+                       and (revenue is None or ln.revenue_code == revenue)), None)
         if number is None:
-            raise SecondaryClaimError(f"claim {pcn}: the primary paid a line {code} of {service.charge} that "
-                                      "is not on the claim")
+            raise SecondaryClaimError(f"claim {pcn}: the primary paid a line {code or revenue} of "
+                                      f"{service.charge} that is not on the claim")
         if service.imbalance:
-            raise SecondaryClaimError(f"claim {pcn} line {number} {code}: charge − paid − adjustments = "
+            raise SecondaryClaimError(f"claim {pcn} line {number} {code or revenue}: charge − paid − adjustments = "
                                       f"{service.imbalance}; the primary's line does not balance")
-        found[number] = LineAdjudication(number, service.paid, service.code,
+        found[number] = LineAdjudication(number, service.paid, "" if service.qualifier == "NU" else service.code,
                                          service.units_paid if service.units_paid is not None else Decimal(1),
                                          on, service.modifiers, service.adjustments)
-    missing = [f"{i} {ln.code}" for i, ln in enumerate(billed, start=1) if i not in found]
+    missing = [f"{i} {ln.code or ln.revenue_code}" for i, ln in enumerate(billed, start=1) if i not in found]
     if missing:
         raise SecondaryClaimError(f"claim {pcn}: the primary's payment has no adjudication for line "
                                   f"{', '.join(missing)}; every line needs one on the secondary claim")

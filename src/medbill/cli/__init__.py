@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import claims, codes, data, db, demo, edi, eligibility, encounters, remit, scrub
+from medbill.cli import (
+    claims,
+    codes,
+    data,
+    db,
+    demo,
+    denials,
+    edi,
+    eligibility,
+    encounters,
+    patients,
+    remit,
+    scrub,
+)
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="medbill: medical billing and coding, end to end.")
@@ -16,9 +29,11 @@ app.add_typer(claims.app, name="claims")
 app.add_typer(codes.app, name="codes")
 app.add_typer(data.app, name="data")
 app.add_typer(db.app, name="db")
+app.add_typer(denials.app, name="denials")
 app.add_typer(edi.app, name="edi")
 app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(encounters.app, name="encounters")
+app.add_typer(patients.app, name="patients")
 app.add_typer(remit.app, name="remit")
 app.command("demo")(demo.demo)
 app.command("scrub")(scrub.scrub)

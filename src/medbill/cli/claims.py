@@ -18,15 +18,15 @@ from rich.markup import escape
 from medbill.cli.render import console, emit_json, handled, login_name, plain, say
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from sqlalchemy import Engine
 
     from medbill.claims.model import Claim
-    from medbill.edi.v5010.x222a1_837p import Envelope837
+    from medbill.claims.secondary import OtherPayerAdjudication
     from medbill.store.claims.submissions import Writer
 
-    Write837 = Callable[[Sequence[Claim], Envelope837], bytes]
+    Write837 = Callable[..., bytes]  # (claims, envelope[, cob]) → 837 bytes
 
 app = typer.Typer(no_args_is_help=True, help="Claims: build, list, show, submit (837), acknowledgements, forms.")
 
@@ -216,14 +216,14 @@ def _with_envelope(write: Write837, sender: str | None, receiver: str | None, su
     """The claims → bytes function the store calls, with the envelope filled from the options/claims."""
     from medbill.edi.v5010.x222a1_837p import Envelope837
 
-    def run(claims: Sequence[Claim], control: int) -> bytes:
+    def run(claims: Sequence[Claim], control: int, cob: Mapping[str, Sequence[OtherPayerAdjudication]]) -> bytes:
         first = claims[0]
         envelope = Envelope837(
             sender_id=sender or first.encounter.billing.npi, receiver_id=receiver or first.coverage.payer.payer_id,
             submitter_name=submitter_name or first.encounter.billing.name, submitter_contact=contact,
             submitter_phone=phone, receiver_name=receiver_name or first.coverage.payer.name,
             interchange_control=control, group_control=control, production=production)
-        return write(claims, envelope)
+        return write(claims, envelope, cob) if cob else write(claims, envelope)
 
     return run
 

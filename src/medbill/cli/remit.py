@@ -26,8 +26,6 @@ def _engine() -> Engine:
     return open_store()
 
 
-
-
 @app.command("post")
 def post(file: Annotated[Path, typer.Argument(help="An 835 received for claims sent from this store.")],
          as_json: JsonFlag = False) -> None:
@@ -42,17 +40,20 @@ def post(file: Annotated[Path, typer.Argument(help="An 835 received for claims s
         say(result.message)
         for moved in result.moved:
             say(f"  {moved}")
+        for made in result.secondary:
+            say(f"  secondary claim {made} ready for the secondary payer")
         for problem in result.exceptions:
             say(f"  exception: {problem}")
 
 
 @app.command("exceptions")
-def exceptions(as_json: JsonFlag = False) -> None:
+def exceptions(include_resolved: Annotated[bool, typer.Option("--all", help="Also the resolved ones.")] = False,
+               as_json: JsonFlag = False) -> None:
     """The posting exceptions still open, oldest first."""
     from medbill.store.remit import list_exceptions
 
     with handled(as_json):
-        queue = list_exceptions(_engine())
+        queue = list_exceptions(_engine(), include_resolved=include_resolved)
         if as_json:
             emit_json(queue)
             return
@@ -61,3 +62,18 @@ def exceptions(as_json: JsonFlag = False) -> None:
         for e in queue:
             amount = f" ({e.amount})" if e.amount is not None else ""
             say(f"{e.id}  {e.file_name}  {e.kind}: {e.place}: {e.message}{amount}")
+
+
+@app.command("resolve")
+def resolve(exception: Annotated[int, typer.Argument(help="The exception's number from 'medbill remit exceptions'.")],
+            note: Annotated[str, typer.Option("--note", help="What was done about it.")],
+            as_json: JsonFlag = False) -> None:
+    """Close a posting exception with what was done about it."""
+    from medbill.store.remit import resolve_exception
+
+    with handled(as_json):
+        done = resolve_exception(_engine(), exception, by=login_name(), resolution=note)
+        if as_json:
+            emit_json(done)
+            return
+        say(f"exception {done.id} resolved: {note}")

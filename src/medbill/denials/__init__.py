@@ -40,12 +40,13 @@ from medbill.denials.worklist import (
     denials_from_remittance,
     figures_by_cause,
     figures_by_payer,
+    is_denied,
 )
 
 __all__ = [
     "DEFAULT_RECOVERY", "TRANSITIONS", "AppealLetter", "AppealRules", "Circumstances", "Classification",
     "Decision", "Denial", "DenialError", "Figures", "LetterLine", "NextAction", "Outcome", "OutcomeRecord",
     "OutcomeStep", "RootCause", "RootCauseTable", "WorkItem", "build_appeal_letter", "build_worklist",
-    "corrected_claim", "denials_from_remittance", "figures_by_cause", "figures_by_payer", "load_root_causes",
+    "corrected_claim", "denials_from_remittance", "figures_by_cause", "figures_by_payer", "is_denied", "load_root_causes",
     "move", "next_action", "parse_root_causes", "reason_text", "start", "void_claim", "write_appeal_pdf",
 ]

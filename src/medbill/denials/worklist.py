@@ -146,8 +146,13 @@ def _denial(remittance: Remittance, when: date, claim: ClaimPayment, adj: Adjust
                   service_date=claim.statement_from, filing_indicator=claim.filing_indicator)
 
 
+def is_denied(adjustment: Adjustment, table: RootCauseTable) -> bool:
+    """A denied amount: above zero and not a payment reduction (fee schedule, patient share, other payer)."""
+    return adjustment.amount > 0 and not table.is_pricing(adjustment.reason)
+
+
 def _denied(adjustments: Iterable[Adjustment], table: RootCauseTable) -> Iterator[Adjustment]:
-    return (a for a in adjustments if a.amount > 0 and not table.is_pricing(a.reason))
+    return (a for a in adjustments if is_denied(a, table))
 
 
 def build_worklist(denials: Iterable[Denial], today: date, *, rules: AppealRules | None = None,

@@ -24,6 +24,7 @@ NOT_ELIGIBLE = "27"  # expenses incurred after coverage terminated
 TIMELY_FILING = "29"  # the time limit for filing has expired
 NO_AUTHORIZATION = "197"  # precertification/authorization absent
 BUNDLED = "97"  # included in the allowance for another service
+DISTINCT_SERVICE = frozenset({"59", "XE", "XP", "XS", "XU"})  # a separate service, as NCCI lets them say
 OVER_FEE = "45"  # charge exceeds fee schedule
 DEDUCTIBLE, COINSURANCE, COPAY = "1", "2", "3"
 # CLP06 takes fewer codes than the 837 SBR09: the 835 has no "commercial" or "Blue Cross" (TR3 CLP06 list).
@@ -70,7 +71,8 @@ def _line_denial(claim: Claim, line: ServiceLine, rules: PayerRules) -> str | No
     day = line.service_date or enc.service_date
     same_day = {other.code for other in enc.lines if other is not line
                 and (other.service_date or enc.service_date) == day}
-    if any((column1, line.code) in rules.bundles for column1 in same_day):
+    distinct = any(m in DISTINCT_SERVICE for m in line.modifiers)  # NCCI modifier indicator 1: bypassed
+    if not distinct and any((column1, line.code) in rules.bundles for column1 in same_day):
         return BUNDLED
     return None
 

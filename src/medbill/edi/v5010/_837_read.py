@@ -11,6 +11,10 @@ A claim whose data cannot make a valid medbill claim (an NPI that fails its chec
 a date that is not a date, a charge total that does not add up) is not raised: it becomes a
 :class:`RejectedClaim` with a finding naming the segment number, segment id and element, and the reader
 goes on to the next claim (STYLE.md §4: one bad claim must not hide the good ones).
+
+The other payers of a secondary claim (2320/2330, and 2430 in the lines) become the claim's
+``other_coverages`` and, for those that adjudicated it, :class:`~medbill.claims.secondary.OtherPayerAdjudication`
+records: ``reader.other_payers`` after each claim, or :meth:`ClaimFileReader.with_other_payers`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from medbill.claims.model import Claim, Coverage, CoverageOrder, Payer, Person, Provider, Relationship
+from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi.findings import Finding, Severity
 from medbill.edi.tokenizer import SegmentBatches
 from medbill.edi.v5010._837_envelope import EnvelopeCheck
@@ -41,6 +46,7 @@ from medbill.edi.v5010._837_records import (
     new_line,
     padded,
 )
+from medbill.edi.v5010.cob_loops import read_other_payers
 from medbill.errors import ClaimError
 
 # Segments that end the loop a 2400 segment belongs to (everything else in a line goes to the line).
@@ -74,6 +80,17 @@ class ClaimParts:
         self.component = component
         self.lines: list[list[Any]] = []  # see LX, SERVICE... above; filled by the reader
         self.segments: list[tuple[list[str], int]] = []  # 2300 segments and their numbers
+        self.cob: list[tuple[list[str], int]] = []  # 2320/2330 segments, from the first SBR on
+        self.line_cob: list[tuple[int, list[tuple[list[str], int]]]] = []  # 2430s: line position, SVD…
+        self.other_payers: tuple[OtherPayerAdjudication, ...] = ()  # filled by other_payer_loops()
+
+    def other_payer_loops(self, convert: Convert, patient: Person) -> tuple[Coverage, ...]:
+        """The claim's other coverages (2320/2330); the adjudications among them go to ``other_payers``."""
+        if not self.cob and not self.line_cob:
+            return ()
+        coverages, self.other_payers = read_other_payers(convert, self.cob, self.line_cob, patient,
+                                                         self.component)
+        return coverages
 
     def read_segments(self) -> None:
         """Take in the 2300 segments (other than NM1 and SBR) the reader collected in ``segments``."""
@@ -115,6 +132,8 @@ class ClaimFileReader:
         self.findings: list[Finding] = []
         self.rejected: list[RejectedClaim] = []
         self.claims_read = 0
+        # The other payers' adjudications of the claim last returned (2320/2330B/2430 with AMT*D).
+        self.other_payers: tuple[OtherPayerAdjudication, ...] = ()
         self._envelope = EnvelopeCheck(self.findings)
         self._convert = Convert()
         self._claims = self._read()
@@ -125,16 +144,24 @@ class ClaimFileReader:
     def __next__(self) -> Claim:
         return next(self._claims)
 
+    def with_other_payers(self) -> Iterator[tuple[Claim, tuple[OtherPayerAdjudication, ...]]]:
+        """Each claim with the other payers' adjudications it carries (empty for a claim to the primary)."""
+        for claim in self:
+            yield claim, self.other_payers
+
     def _read(self) -> Iterator[Claim]:
         env = self._envelope
         index = 0
-        loop = 0  # 0 header/2000, 3 claim 2300, 5 claim provider 2310, 6 other payer 2320/2330, 4 line, 7 line provider
+        # 0 header/2000, 3 claim 2300, 5 claim provider 2310, 6 other payer 2320/2330, 4 line,
+        # 7 line provider 2420 (and 2440), 8 line adjudication 2430
+        loop = 0
         party: Party | None = None
         billing = subscriber = payer = patient = None
         sbr: list[str] = []
         pat: list[str] | None = None
         parts: ClaimParts | None = None
         line: list[Any] = []
+        adjudicated: list[tuple[list[str], int]] = []  # the 2430 being read
         skip = False  # a set of the other guide: its claims are not read
         parts_class = self.guide.parts
         service_id = self.guide.service_segment
@@ -189,8 +216,21 @@ class ClaimFileReader:
                             line[DRUG_AT] = index
                         elif sid == "NM1":
                             loop = 7  # 2420 line providers: not kept
+                        elif sid == "SVD":
+                            loop = 8
+                            adjudicated = [(e, index)]
+                            parts.line_cob.append((len(parts.lines) - 1, adjudicated))  # type: ignore[union-attr]
                         continue
-                elif loop == 7 and sid not in structural:
+                elif loop >= 7 and sid not in structural:
+                    if sid == "SVD":
+                        loop = 8
+                        adjudicated = [(e, index)]
+                        parts.line_cob.append((len(parts.lines) - 1, adjudicated))  # type: ignore[union-attr]
+                    elif loop == 8:
+                        if sid == "CAS" or sid == "DTP" or sid == "AMT":
+                            adjudicated.append((e, index))
+                        else:
+                            loop = 7  # 2440 form identification: not kept
                     continue
                 if sid in structural:
                     if sid == "LX":
@@ -244,7 +284,7 @@ class ClaimFileReader:
                         loop = 5
                         parts.claim_party(party)  # type: ignore[union-attr]
                     elif loop == 6:
-                        pass
+                        parts.cob.append((e, index))  # type: ignore[union-attr]
                     elif qualifier == "85" and billing is not None:
                         billing.nm1, billing.index = e, index
                         billing.key += "\n" + text
@@ -259,12 +299,14 @@ class ClaimFileReader:
                 if loop == 3 or loop == 5:
                     if sid == "SBR":
                         loop = 6
+                        parts.cob.append((e, index))  # type: ignore[union-attr]
                     elif loop == 5 and party is not None and sid in _PARTY_IDS:
                         party.add(e, text, index)
                     else:
                         parts.segments.append((e, index))  # type: ignore[union-attr]
                     continue
                 if loop == 6:
+                    parts.cob.append((e, index))  # type: ignore[union-attr]
                     continue
                 if sid == "SBR":
                     sbr = padded(e, 10)
@@ -315,6 +357,7 @@ class ClaimFileReader:
             self._reject(parts, Unreadable(parts.index, "CLM", None, str(exc)))
             return None
         self.claims_read += 1
+        self.other_payers = parts.other_payers
         return claim
 
     def _coverage(self, subscriber: Party | None, payer: Party | None, sbr: list[str], pat: list[str] | None,

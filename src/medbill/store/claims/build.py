@@ -126,3 +126,30 @@ def _price(conn: Connection, stored: StoredEncounter, number: int, line: Service
                          "load one with 'medbill claims fee-schedule FILE.csv', or use --fee-schedule mpfs")
     payer_price = price_payer(fee, units)
     return PricedLine(replace(line, charge=payer_price.amount.quantize(Decimal("0.01"))), payer_price.explanation)
+
+
+def store_follow_up_claim(conn: Connection, original_key: int, claim: Claim, *, coverage_id: int,
+                          other_coverage_ids: tuple[int, ...], by: str, at: datetime, reason: str) -> int:
+    """Store ``claim`` — a corrected (7), void (8) or next-payer claim made from stored claim
+    ``original_key`` — as a new ready claim of the same encounter, and return its id.
+
+    It gets its own patient control number (the 835 that answers it finds it by that number); the
+    payer finds the original through ``original_reference`` (REF*F8) or the COB loops.
+    """
+    original = conn.execute(select(t.claim).where(t.claim.c.id == original_key)).one()
+    pricing = dict(conn.execute(select(t.claim_line.c.number, t.claim_line.c.pricing_basis)
+                                .where(t.claim_line.c.claim_id == original_key)).all())
+    key = int(conn.execute(insert(t.claim).values(
+        patient_control_number=f"new-{original_key}-{at.timestamp()}", encounter_id=original.encounter_id,
+        coverage_id=coverage_id, frequency=claim.frequency.value, original_reference=claim.original_reference,
+        prior_authorization=claim.prior_authorization, status=ClaimStatus.DRAFT.value,
+        total_cents=_rows.cents(claim.total_charge), created_at=at)).inserted_primary_key[0])  # type: ignore[index]
+    conn.execute(update(t.claim).where(t.claim.c.id == key).values(patient_control_number=f"MB{key:08d}"))
+    conn.execute(insert(t.claim_line), [
+        {"claim_id": key, **_rows.line_values(n, line), "charge_cents": _rows.cents(line.charge),
+         "pricing_basis": pricing.get(n)} for n, line in enumerate(claim.encounter.lines, start=1)])
+    if other_coverage_ids:
+        conn.execute(insert(t.claim_other_coverage), [{"claim_id": key, "position": n, "coverage_id": c}
+                                                      for n, c in enumerate(other_coverage_ids, start=1)])
+    move_claim(conn, key, ClaimStatus.READY, at=at, by=by, reason=reason)
+    return key

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from medbill.claims.lifecycle import ClaimStatus
 from medbill.claims.model import Claim
+from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi import read_x12
 from medbill.errors import ClaimError
 from medbill.store.claims.acknowledgements import control
@@ -31,7 +32,8 @@ INSTITUTIONAL_GUIDE = "005010X223A2"
 MAX_CONTROL = 999_999_999  # ISA13 is nine digits
 
 # (claims, interchange control number) → the 837 bytes
-Writer = Callable[[Sequence[Claim], int], bytes]
+# claims, interchange control number, other payers' adjudications by patient control number (COB) → 837 bytes
+Writer = Callable[[Sequence[Claim], int, Mapping[str, Sequence[OtherPayerAdjudication]]], bytes]
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,9 @@ def _submit(conn: Connection, batch: Batch, by: str, at: datetime, written: list
     if not ready:
         return None
     number = next_interchange_control(conn)
-    data = batch.write([claim for _, claim in ready], number)
+    from medbill.store.claims.coordination import other_payers
+
+    data = batch.write([claim for _, claim in ready], number, other_payers(conn, [key for key, _ in ready]))
     placed, sender_id, receiver_id = _read_back(data, out.name, number)
     keys = {claim.patient_control_number: key for key, claim in ready}
     missing = set(keys) - {p.patient_control_number for p in placed}

@@ -8,7 +8,7 @@ reversal, CLP02 22, arrives with negated amounts).
 payment in it (one transaction set: BPR amount, TRN trace number, payer). ``claim_posting``: a claim
 payment (CLP) and the stored claim it was posted to (NULL when none matched); ``line_posting``: a service
 payment (SVC) and the billed lines it answers; ``posting_adjustment``: the CAS rows of a claim (line NULL)
-or a line, by group and reason. ``posting_exception``: what needs a poster's eyes, until resolved.
+or a line, by group and reason. ``posting_exception``: what needs a poster's eyes, until resolved (by whom, and what was done).
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ claim_posting = Table(
     Column("paid_cents", Integer, nullable=False),
     Column("patient_responsibility_cents", Integer, nullable=False),  # the PR amounts of claim and lines
     Column("interest_cents", Integer, nullable=False),  # AMT*I
+    Column("filing_indicator", String(2), nullable=True),  # CLP06: MB Medicare Part B, CI commercial …
+    Column("statement_from", Date, nullable=True),  # DTM*232
+    Column("remarks", String(200), nullable=True),  # claim-level RARCs (MIA/MOA), space-separated
 )
 
 line_posting = Table(
@@ -71,6 +74,9 @@ line_posting = Table(
     Column("allowed_cents", Integer, nullable=True),  # AMT*B6
     Column("units_paid", Numeric(12, 3), nullable=True),
     Column("patient_responsibility_cents", Integer, nullable=False),
+    Column("qualifier", String(2), nullable=True),  # SVC01-1: HC, NU, N4 …
+    Column("revenue_code", String(4), nullable=True),  # SVC04
+    Column("remarks", String(200), nullable=True),  # LQ RARCs, space-separated
 )
 
 posting_adjustment = Table(
@@ -95,4 +101,14 @@ posting_exception = Table(
     Column("message", Text, nullable=False),
     Column("amount_cents", Integer, nullable=True),
     Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("resolved_by", String(60), nullable=True),
+    Column("resolution", Text, nullable=True),  # what the poster did about it
+)
+
+# A claim to the next payer made from a payer's answer (secondary after primary, tertiary after secondary):
+# its 837 carries that claim posting as the other payer's adjudication (COB loops 2320/2330/2430).
+coordination = Table(
+    "coordination", metadata,
+    Column("claim_id", Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True),  # the next claim
+    Column("prior_posting_id", Integer, ForeignKey("claim_posting.id"), nullable=False, index=True),
 )

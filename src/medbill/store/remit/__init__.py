@@ -6,10 +6,13 @@ moves are stored together or not at all, and the same file posted twice changes 
 
 from medbill.store.remit.posting import (
     PostResult,
+    RemittanceError,
     StoredException,
     list_exceptions,
     post_835,
     read_remittances,
+    resolve_exception,
 )
 
-__all__ = ["PostResult", "StoredException", "list_exceptions", "post_835", "read_remittances"]
+__all__ = ["PostResult", "RemittanceError", "StoredException", "list_exceptions", "post_835", "read_remittances",
+           "resolve_exception"]

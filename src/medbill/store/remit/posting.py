@@ -12,6 +12,7 @@ file, a broken envelope) is refused whole: nothing is posted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -22,17 +23,23 @@ from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from medbill.claims.lifecycle import ClaimState, ClaimStatus
 from medbill.claims.model import Claim
+from medbill.claims.secondary import SecondaryClaimError
 from medbill.edi.v5010.x221a1_835 import read_835
-from medbill.errors import ClaimStateError, X12Error
+from medbill.errors import ClaimStateError, MedbillError, X12Error
 from medbill.remit import Adjustment, ClaimPosting, PostingException, Remittance, post_remittance, reconcile
 from medbill.remit.posting import PostingKind
 from medbill.store.claims._rows import cents, dollars
+from medbill.store.claims.coordination import bill_next_payer
 from medbill.store.claims.repository import load_claim, record_move
 from medbill.store.models import claims as c
 from medbill.store.models import remit as r
 
 SETTLED = frozenset({ClaimStatus.PAID, ClaimStatus.DENIED, ClaimStatus.PARTIALLY_PAID})
 LIFECYCLE = "claim status"  # the exception kind of a move the lifecycle refused
+
+
+class RemittanceError(MedbillError):
+    """A request about posted remittances that cannot be carried out (names the item and the problem)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class PostResult:
     paid: Decimal = Decimal("0.00")  # the sum of BPR02
     moved: tuple[str, ...] = ()  # "MB00000001: paid"
     exceptions: tuple[str, ...] = ()
+    secondary: tuple[str, ...] = ()  # secondary claims made from this 835, ready to submit
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,10 @@ def post_835(engine: Engine, path: Path, by: str, *, at: datetime | None = None)
     message = (f"{path.name}: {len(remittances)} payment(s) of {paid:.2f}, {poster.posted} claim(s) posted, "
                f"{len(poster.moved)} moved, {len(poster.exceptions)} exception(s)"
                + (" — see 'medbill remit exceptions'" if poster.exceptions else ""))
+    if poster.secondary:
+        message += f"; {len(poster.secondary)} secondary claim(s) ready: {', '.join(poster.secondary)}"
     return PostResult(path.name, True, message, len(remittances), poster.posted, paid, tuple(poster.moved),
-                      tuple(poster.exceptions))
+                      tuple(poster.exceptions), tuple(poster.secondary))
 
 
 def list_exceptions(engine: Engine, *, include_resolved: bool = False) -> list[StoredException]:
@@ -126,6 +136,35 @@ def list_exceptions(engine: Engine, *, include_resolved: bool = False) -> list[S
     return [StoredException(x.id, x.file_name, x.kind, x.place, x.message,
                             None if x.amount_cents is None else dollars(x.amount_cents),
                             x.patient_control_number, x.posted_at) for x in rows]
+
+
+def resolve_exception(engine: Engine, exception_id: int, *, by: str, resolution: str,
+                      at: datetime | None = None) -> StoredException:
+    """Close an exception of the queue with what the poster did about it (kept with who and when).
+
+    Raises:
+        RemittanceError: no such exception, already resolved, or no resolution given.
+    """
+    if not resolution.strip():
+        raise RemittanceError(f"exception {exception_id}: say what was done about it (e.g. 'claim found under "
+                              "another number, posted by hand')")
+    e = r.posting_exception.c
+    with engine.begin() as conn:
+        row = conn.execute(select(e.resolved_at, e.resolved_by).where(e.id == exception_id)).first()
+        if row is None:
+            raise RemittanceError(f"no posting exception {exception_id}; 'medbill remit exceptions' lists them")
+        if row.resolved_at is not None:
+            raise RemittanceError(f"exception {exception_id} was resolved on {row.resolved_at:%Y-%m-%d} by "
+                                  f"{row.resolved_by}")
+        conn.execute(update(r.posting_exception).where(e.id == exception_id).values(
+            resolved_at=at or datetime.now(UTC), resolved_by=by[:60], resolution=resolution.strip()))
+    return next(x for x in list_exceptions(engine, include_resolved=True) if x.id == exception_id)
+
+
+def _codes(codes: Iterable[str]) -> str | None:
+    """Remark codes space-separated, at most what the column holds, None when there are none."""
+    text = " ".join(dict.fromkeys(c for c in codes if c))
+    return text[:200] or None
 
 
 def _outcome(posting: ClaimPosting, claim: Claim) -> ClaimStatus:
@@ -149,6 +188,7 @@ class _Poster:
         self.posted = 0
         self.moved: list[str] = []
         self.exceptions: list[str] = []
+        self.secondary: list[str] = []  # secondary claims made, ready to submit
 
     def post(self, remittance: Remittance) -> None:
         ids, by_pcn, by_payer = self._claims(remittance)
@@ -161,10 +201,11 @@ class _Poster:
             trace_number=remittance.trace_number[:50])).inserted_primary_key[0])  # type: ignore[index]
         for posting in result.claims:
             key = ids[posting.claim.patient_control_number] if posting.claim else None
-            self._store(remittance_id, key, posting)
+            posting_id = self._store(remittance_id, key, posting)
             if posting.claim is not None and key is not None:
                 self.posted += 1
-                self._move(key, posting, posting.claim)
+                if self._move(key, posting, posting.claim):
+                    self._next_payer(key, posting_id, posting)
         seen: set[tuple[str, str, str]] = set()
         for problem in (*result.exceptions, *reconcile(remittance, result).exceptions):
             if (problem.kind, problem.where, problem.message) not in seen:
@@ -191,14 +232,17 @@ class _Poster:
                 by_payer.setdefault(row.payer_claim_number, []).append(claim)
         return ids, by_pcn, by_payer
 
-    def _store(self, remittance_id: int, key: int | None, posting: ClaimPosting) -> None:
+    def _store(self, remittance_id: int, key: int | None, posting: ClaimPosting) -> int:
         payment = posting.payment
         posting_id = int(self.conn.execute(insert(r.claim_posting).values(
             remittance_id=remittance_id, claim_id=key, patient_control_number=payment.patient_control_number[:38],
             payer_claim_number=payment.payer_claim_control_number[:50], status=payment.status[:2],
             kind=posting.kind.value, matched_by=posting.matched_by, charge_cents=cents(posting.charge),
             paid_cents=cents(posting.paid), patient_responsibility_cents=cents(posting.patient_responsibility),
-            interest_cents=cents(posting.interest))).inserted_primary_key[0])  # type: ignore[index]
+            interest_cents=cents(posting.interest), filing_indicator=payment.filing_indicator[:2] or None,
+            statement_from=payment.statement_from,
+            remarks=_codes(r.code for r in payment.remark_codes
+                           if not any(r in s.remarks for s in payment.services)))).inserted_primary_key[0])  # type: ignore[index]
         adjustments: list[tuple[int | None, Adjustment]] = [(None, a) for a in payment.adjustments]
         for position, line in enumerate(posting.lines, start=1):
             service = line.service
@@ -209,7 +253,9 @@ class _Poster:
                 charge_cents=cents(line.charge), paid_cents=cents(line.paid),
                 allowed_cents=None if line.allowed is None else cents(line.allowed),
                 units_paid=service.units_paid,
-                patient_responsibility_cents=cents(line.patient_responsibility))).inserted_primary_key[0])  # type: ignore[index]
+                patient_responsibility_cents=cents(line.patient_responsibility),
+                qualifier=service.qualifier[:2] or None, revenue_code=service.revenue_code[:4] or None,
+                remarks=_codes(r.code for r in service.remarks))).inserted_primary_key[0])  # type: ignore[index]
             adjustments += [(line_id, a) for a in line.adjustments]
         if adjustments:
             self.conn.execute(insert(r.posting_adjustment), [
@@ -219,9 +265,22 @@ class _Poster:
         if key is not None and payment.payer_claim_control_number:
             self.conn.execute(update(c.claim).where(c.claim.c.id == key, c.claim.c.payer_claim_number.is_(None))
                               .values(payer_claim_number=payment.payer_claim_control_number[:50]))
+        return posting_id
 
-    def _move(self, key: int, posting: ClaimPosting, claim: Claim) -> None:
-        """Move the claim as the payer decided; a move the lifecycle refuses is queued as an exception."""
+    def _next_payer(self, key: int, posting_id: int, posting: ClaimPosting) -> None:
+        """Bill the secondary payer for what the primary left, when the patient has one; a payment that
+        cannot be sent on is queued for the poster, the posting itself stands."""
+        try:
+            made = bill_next_payer(self.conn, key, posting_id, posting.payment, by=self.by, at=self.at)
+        except SecondaryClaimError as exc:
+            self._exception("secondary claim", f"claim {posting.payment.patient_control_number}",
+                            f"{exc}; bill the secondary payer by hand", None, key)
+            return
+        if made:
+            self.secondary.append(made)
+
+    def _move(self, key: int, posting: ClaimPosting, claim: Claim) -> bool:
+        """Move the claim as the payer decided (True); a move the lifecycle refuses is queued as an exception."""
         pcn = claim.patient_control_number
         status = ClaimStatus(self.conn.execute(select(c.claim.c.status).where(c.claim.c.id == key)).scalar_one())
         payment = posting.payment
@@ -246,10 +305,11 @@ class _Poster:
         except ClaimStateError as exc:
             self._exception(LIFECYCLE, f"claim {pcn} (payer {payment.payer_claim_control_number or '-'})",
                             f"{exc}; its postings are stored, its status is left as it is", posting.paid, key)
-            return
+            return False
         for moved in state.history:
             record_move(self.conn, key, moved, source_file=self.file_name)
         self.moved.append(f"{pcn}: {state.status}")
+        return posting.kind is not PostingKind.REVERSAL
 
     def _claim_of(self, problem: PostingException, postings: tuple[ClaimPosting, ...],
                   ids: dict[str, int]) -> int | None:

@@ -9,8 +9,8 @@ Loop tree written and read (guide names; business names in the builders' docstri
                                   ── 2010BB payer NM1*PR
         2000C patient HL*23, PAT ── 2010CA NM1*QC, N3, N4, DMG     (only when patient ≠ subscriber)
           2300 claim CLM, REF*F8 / REF*G1, HI ── 2310A referring NM1*DN, 2310B rendering NM1*82, PRV
-            2320 other payer SBR, CAS, AMT*D, OI ── 2330A NM1*IL, 2330B NM1*PR   (secondary claims: cob.py;
-                                                                                  written, not yet read)
+            2320 other payer SBR, CAS, AMT*D, OI ── 2330A NM1*IL, 2330B NM1*PR   (secondary claims:
+                                                                                  ../cob_loops.py)
             2400 service line LX, SV1, DTP*472 ── 2410 drug LIN*N4, CTP
               2430 line adjudication SVD, CAS, DTP*573                           (secondary claims)
     SE/GE/IEA

@@ -15,7 +15,9 @@ What the 837P does not carry is filled in as follows, so a claim read back equal
 the encounter id is CLM01 (the practice's own number for the visit); the encounter's date of service is
 the first line's DTP*472, and a line whose date equals it reads with ``service_date=None`` (it
 defaults to the encounter's); a line's place of service is None where SV105 is empty or equals CLM05-1.
-Other payers (2320/2330) and line-level providers (2420) are not read.
+The other payers (2320/2330, 2430) are read by :mod:`medbill.edi.v5010.cob_loops`: they become the claim's
+``other_coverages`` and, where a payer adjudicated the claim, ``reader.other_payers``. Line-level
+providers (2420) are not read.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from medbill.claims.model import Claim, Coverage, Encounter, Person, Provider, ServiceLine
+from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi.v5010._837_read import ClaimFileReader, ClaimParts, Guide
 from medbill.edi.v5010._837_records import (
     DATE,
@@ -61,6 +64,9 @@ class ProfessionalClaim(ClaimParts):
         self.component = component
         self.lines: list[list[Any]] = []
         self.segments: list[tuple[list[str], int]] = []
+        self.cob: list[tuple[list[str], int]] = []
+        self.line_cob: list[tuple[int, list[tuple[list[str], int]]]] = []
+        self.other_payers: tuple[OtherPayerAdjudication, ...] = ()
         self.diagnoses: list[str] = []
         self.original: str | None = None
         self.authorization: str | None = None
@@ -134,7 +140,8 @@ class ProfessionalClaim(ClaimParts):
         try:
             encounter = Encounter(pcn, patient, service_date, place, billing, rendering, tuple(self.diagnoses),
                                   tuple(lines), referring)
-            claim = Claim(pcn, encounter, coverage, frequency, self.original, self.authorization)
+            claim = Claim(pcn, encounter, coverage, frequency, self.original, self.authorization,
+                          self.other_payer_loops(convert, patient))
         except ClaimError as exc:
             raise Unreadable(index, "CLM", None, str(exc)) from None
         stated = convert.amount(clm[2] if len(clm) > 2 else "", index, "CLM", 2)

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 
 from medbill.claims.model import Claim, ClaimFrequency
 from medbill.claims.secondary import OtherPayerAdjudication
+from medbill.edi.v5010 import cob_loops
 from medbill.edi.v5010._837_common import Envelope837, SegmentBuilder, amount, write_837
-from medbill.edi.v5010.x222a1_837p import cob as _cob
 
 GUIDE = "005010X222A1"
 
@@ -52,7 +52,7 @@ def _claim(b: SegmentBuilder, claim: Claim, cob: Sequence[OtherPayerAdjudication
         if enc.rendering.taxonomy:
             b.add("PRV", "PE", "PXC", enc.rendering.taxonomy)
     if cob:
-        _cob.other_payers(b, claim, cob)
+        cob_loops.other_payers(b, claim, cob)
     for number, line in enumerate(enc.lines, start=1):
         b.add("LX", str(number))
         procedure = comp.join(("HC", line.code, *line.modifiers))
@@ -64,4 +64,4 @@ def _claim(b: SegmentBuilder, claim: Claim, cob: Sequence[OtherPayerAdjudication
             b.add("LIN", "", "N4", line.ndc)
             b.add("CTP", "", "", "", amount(line.ndc_quantity or line.units), line.ndc_unit or "UN")
         if cob:
-            _cob.line_adjudications(b, number, cob)
+            cob_loops.line_adjudications(b, number, line, cob, institutional=False)

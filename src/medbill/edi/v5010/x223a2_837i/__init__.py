@@ -15,8 +15,11 @@ Loop tree written and read (guide names; business names in the builders' docstri
                    BG condition codes
             2310A attending NM1*71, PRV*AT   2310B operating NM1*72
             2310D rendering NM1*82 (when not the attending)   2310F referring NM1*DN
+            2320 other payer SBR, CAS, AMT*D, OI ── 2330A NM1*IL, 2330B NM1*PR, DTP*573, REF*F8
+                 (secondary claims: ../cob_loops.py, shared with the 837P)
             2400 service line LX, SV2 (revenue code, HC:code:modifiers, charge, UN, units), DTP*472
                  ── 2410 drug LIN*N4, CTP
+                 ── 2430 line adjudication SVD (SVD04 revenue code), CAS, DTP*573   (secondary claims)
     SE/GE/IEA
 """
 

@@ -20,7 +20,9 @@ encounter id is CLM01; the encounter's date of service is the statement's first 
 DTP*472 equals it reads with ``service_date=None``; the place of service is "" (a facility claim has
 a type of bill instead); lines point to diagnosis 1 (the 837I has no pointers). A claim that gives
 no POA indicator at all reads with ``present_on_admission=()``; a blank one reads as None (the 5010
-way of reporting "exempt"). Other payers (2320/2330) are not read.
+way of reporting "exempt"). The other payers (2320/2330, 2430) are read by
+:mod:`medbill.edi.v5010.cob_loops`: they become the claim's ``other_coverages`` and, where a payer
+adjudicated the claim, ``reader.other_payers``.
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ class InstitutionalClaim(ClaimParts):
                 convert.provider(rendering, "rendering provider") if rendering else details.attending,
                 tuple(self.diagnoses), lines,
                 convert.provider(referring, "referring provider") if referring else None, details)
-            claim = Claim(pcn, encounter, coverage, frequency, self.original, self.authorization)
+            claim = Claim(pcn, encounter, coverage, frequency, self.original, self.authorization,
+                          self.other_payer_loops(convert, patient))
         except ClaimError as exc:
             raise Unreadable(index, "CLM", None, str(exc)) from None
         stated = convert.amount(element(clm, 2), index, "CLM", 2)

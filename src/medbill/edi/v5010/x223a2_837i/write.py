@@ -3,15 +3,18 @@
 The envelope and the billing provider / subscriber / patient levels are shared with the 837P
 (:mod:`medbill.edi.v5010._837_common`). HI segments follow the guide's order and carry at most 12
 composites each (the guide allows two segments for other diagnoses, other procedures, occurrence spans,
-occurrences, values and condition codes).
+occurrences, values and condition codes). A secondary claim carries the other payers' adjudications
+(2320/2330, 2430) written by :mod:`medbill.edi.v5010.cob_loops`, shared with the 837P.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from medbill.claims.model import Claim, ClaimFrequency, DiagnosisOnAdmission, Institutional
+from medbill.claims.secondary import OtherPayerAdjudication
+from medbill.edi.v5010 import cob_loops
 from medbill.edi.v5010._837_common import Envelope837, SegmentBuilder, amount, write_837
 from medbill.errors import ClaimError
 
@@ -22,17 +25,25 @@ _LIMITS = {"other diagnoses": 24, "other procedures": 24, "occurrence spans": 24
            "value codes": 24, "condition codes": 24, "external cause codes": 12, "reasons for visit": 3}
 
 
-def write_837i(claims: Sequence[Claim], envelope: Envelope837) -> bytes:
+def write_837i(claims: Sequence[Claim], envelope: Envelope837,
+               cob: Mapping[str, Sequence[OtherPayerAdjudication]] | None = None) -> bytes:
     """One interchange, one group, one transaction set holding facility ``claims``.
 
+    ``cob`` maps a patient control number to the other payers' adjudications of that claim (a
+    secondary claim: :func:`medbill.claims.secondary.secondary_claim`); they go in 2320/2330 and 2430.
+
     Raises:
-        ClaimError: a claim is not institutional, or carries more codes of a kind than the guide allows.
+        ClaimError: a claim is not institutional, carries more codes of a kind than the guide allows, or
+            an adjudication does not fit the claim (a payer not among its other coverages, a line that
+            does not balance).
     """
     for claim in claims:
         if claim.encounter.institutional is None:
             raise ClaimError(f"claim {claim.patient_control_number} is a professional claim (no institutional "
                              "details): write it with write_837p")
-    return write_837(claims, envelope, GUIDE, _claim)
+    adjudications = cob or {}
+    return write_837(claims, envelope, GUIDE,
+                     lambda b, claim: _claim(b, claim, adjudications.get(claim.patient_control_number, ())))
 
 
 def _d8(day: date) -> str:
@@ -56,8 +67,9 @@ def _hi(b: SegmentBuilder, claim: Claim, what: str, composites: list[str]) -> No
         b.add("HI", *composites[start:start + HI_COMPOSITES])
 
 
-def _claim(b: SegmentBuilder, claim: Claim) -> None:
-    """2300 claim information, 2310A/B/D/F providers, 2400 service lines (2410 drug)."""
+def _claim(b: SegmentBuilder, claim: Claim, cob: Sequence[OtherPayerAdjudication] = ()) -> None:
+    """2300 claim information, 2310A/B/D/F providers, 2320/2330 other payers, 2400 service lines (2410
+    drug, 2430 other payers' line adjudication)."""
     enc = claim.encounter
     inst = enc.institutional
     assert inst is not None  # checked by write_837i
@@ -85,6 +97,8 @@ def _claim(b: SegmentBuilder, claim: Claim) -> None:
         b.add("NM1", "82", "1", *_person_name(enc.rendering.name), "", "", "", "XX", enc.rendering.npi)
     if enc.referring:
         b.add("NM1", "DN", "1", *_person_name(enc.referring.name), "", "", "", "XX", enc.referring.npi)
+    if cob:
+        cob_loops.other_payers(b, claim, cob)
     for number, line in enumerate(enc.lines, start=1):
         b.add("LX", str(number))
         procedure = c("HC", line.code, *line.modifiers) if line.code else ""
@@ -94,6 +108,8 @@ def _claim(b: SegmentBuilder, claim: Claim) -> None:
         if line.ndc:
             b.add("LIN", "", "N4", line.ndc)
             b.add("CTP", "", "", "", amount(line.ndc_quantity or line.units), line.ndc_unit or "UN")
+        if cob:
+            cob_loops.line_adjudications(b, number, line, cob, institutional=True)
 
 
 def _person_name(name: str) -> tuple[str, str]:
