@@ -149,6 +149,17 @@ def test_the_primary_answer_makes_the_secondary_claim_with_its_cob_loops(importe
         (primary.paid, primary.payer_claim_control_number)]
     again = post_835(imported, era, "poster")  # the same 835 again: no second secondary claim
     assert not again.recorded
+    supplement = payer()  # the secondary payer takes over what the primary left to the patient, less 20 %
+    paid = post_835(imported, answer(imported, tmp_path, sent, supplement, "secondary.835"), "poster")
+    assert paid.moved == ("MB00000003: paid",) and paid.exceptions == ()
+    (second,) = era_payments(tmp_path / "secondary.835")
+    left_by_primary = primary.patient_responsibility or D(0)
+    assert second.paid + second.patient_responsibility == left_by_primary  # type: ignore[operator]
+    account = patient_account(imported, "P1001")
+    (visit,) = account.visits
+    assert visit.visit_id == "MB00000001" and len(visit.postings) == 2
+    assert account.patient_balance == second.patient_responsibility  # only what the secondary left
+    assert account.balance == account.patient_balance  # nothing else open: charges are all accounted for
 
 
 def test_patient_ledger_statement_payment_and_refund(imported: Engine, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from medbill.claims.model import Claim, CoverageOrder, Relationship, ServiceLine
+from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.remit.model import Adjustment, ClaimPayment, Party, ServicePayment
 from medbill.sandbox.rules import ZERO, FeeSchedule, PayerRules
 
@@ -151,3 +152,48 @@ def _parties(claim: Claim) -> tuple[Party, Party | None]:
     sub = cov.subscriber
     return (Party("QC", person.last_name, person.first_name, is_person=True),
             Party("IL", sub.last_name, sub.first_name, id_qualifier="MI", identifier=cov.member_id, is_person=True))
+
+
+PRIOR_PAYER = "23"  # the impact of prior payer(s) adjudication, including payments and adjustments
+
+
+def adjudicate_secondary(claim: Claim, prior: tuple[OtherPayerAdjudication, ...], rules: PayerRules, *,
+                         received: date, payer_claim_control_number: str) -> ClaimPayment:
+    """The claim payment of a secondary payer, as a Medicare supplement pays: on each line it takes over
+    what the earlier payers left to the patient (their PR amounts, 837 loop 2430), pays it less the plan's
+    coinsurance (PR-2), and reports the rest of the charge as the prior payers' part (OA-23).
+
+    The claim-level denials (eligibility, timely filing) apply as for a primary claim.
+    """
+    plan = rules.plan_of(claim.coverage.member_id)
+    claim_denial = _claim_denial(claim, rules, received)
+    left: dict[int, Decimal] = {}
+    for adjudication in prior:
+        for done in adjudication.lines:
+            left[done.line_number] = left.get(done.line_number, ZERO) + sum(
+                (a.amount for a in done.adjustments if a.group == "PR"), ZERO)
+    services = []
+    for number, line in enumerate(claim.encounter.lines, start=1):
+        adjustments: list[Adjustment] = []
+        if claim_denial is not None:
+            adjustments.append(Adjustment("CO", claim_denial, line.charge))
+            paid = ZERO
+        else:
+            owed = min(left.get(number, ZERO), line.charge)
+            share = (owed * plan.coinsurance).quantize(CENT, ROUND_HALF_UP)
+            paid = owed - share
+            if line.charge - owed:
+                adjustments.append(Adjustment("OA", PRIOR_PAYER, line.charge - owed))
+            if share:
+                adjustments.append(Adjustment("PR", COINSURANCE, share))
+        services.append(_service(claim, line, number, paid, None, adjustments))
+    patient, insured = _parties(claim)
+    inst = claim.encounter.institutional
+    return ClaimPayment(
+        claim.patient_control_number, DENIED if claim_denial else _PROCESSED[claim.coverage.order],
+        claim.total_charge, sum((s.paid for s in services), ZERO),
+        sum((s.patient_responsibility for s in services), ZERO), filing_indicator(claim.coverage.payer.claim_filing_code),
+        payer_claim_control_number, inst.facility_type if inst else claim.encounter.place_of_service,
+        claim.frequency.value, patient=patient, insured=insured,
+        statement_from=inst.statement_from if inst else None, statement_to=inst.statement_to if inst else None,
+        received=received, services=tuple(services))

@@ -18,6 +18,7 @@ from itertools import groupby
 
 from medbill.claims.claim_status import StatusDetail
 from medbill.claims.model import Claim, Payer
+from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi.envelope import InterchangeSummary, read_x12
 from medbill.edi.v5010.x221a1_835.write import Envelope835, write_835
 from medbill.edi.v5010.x222a1_837p.read import read_837p
@@ -25,7 +26,7 @@ from medbill.edi.v5010.x223a2_837i.read import read_837i
 from medbill.edi.v5010.x231a1_999 import acknowledge, read_999
 from medbill.edi.validate import validate
 from medbill.remit.model import ClaimPayment, Party, Remittance
-from medbill.sandbox.adjudicate import adjudicate
+from medbill.sandbox.adjudicate import adjudicate, adjudicate_secondary
 from medbill.sandbox.rules import ZERO, FeeSchedule, PayerRules, SandboxError
 from medbill.sandbox.write_277ca import ACCEPTED, ClaimAnswer, Envelope277CA, write_277ca
 
@@ -71,6 +72,7 @@ class SandboxPayer:
         self._control = first_control
         self._claim = first_claim
         self._met: dict[str, Decimal] = {}
+        self._prior: dict[str, tuple[OtherPayerAdjudication, ...]] = {}  # CLM01 → COB of the file being read
 
     def deductible_met(self, member_id: str) -> Decimal:
         """What the member has paid toward the deductible so far (in the claims this payer adjudicated)."""
@@ -107,11 +109,16 @@ class SandboxPayer:
         return PayerAnswer(ack, ack_277, write_835(remittances, envelope), numbers, rejected, tuple(remittances))
 
     def _claims(self, x12: bytes, guides: list[str]) -> list[Claim]:
+        """The claims of the file; a claim carrying other payers' adjudications (COB) is remembered with
+        them, since the payer then pays as the secondary."""
         claims: list[Claim] = []
-        if any("X222" in g for g in guides):
-            claims += list(read_837p(x12))
-        if any("X223" in g for g in guides):
-            claims += list(read_837i(x12))
+        readers = ([read_837p(x12)] if any("X222" in g for g in guides) else []) + (
+            [read_837i(x12)] if any("X223" in g for g in guides) else [])
+        for reader in readers:
+            for claim, prior in reader.with_other_payers():
+                claims.append(claim)
+                if prior:
+                    self._prior[claim.patient_control_number] = prior
         return claims
 
     def _front_end(self, claim: Claim) -> ClaimAnswer:
@@ -124,6 +131,10 @@ class SandboxPayer:
         return ClaimAnswer(claim, ACCEPTED, number)
 
     def _adjudicate(self, answer: ClaimAnswer, received: date) -> ClaimPayment:
+        prior = self._prior.pop(answer.claim.patient_control_number, ())
+        if prior:
+            return adjudicate_secondary(answer.claim, prior, self.rules, received=received,
+                                        payer_claim_control_number=answer.payer_claim_control_number)
         member = answer.claim.coverage.member_id
         met = self._met.get(member, ZERO)
         result = adjudicate(answer.claim, self.rules, self.fee_schedule, received=received,
