@@ -31,8 +31,20 @@ def test_demo_bills_the_example_encounters_and_a_second_run_changes_nothing(tmp_
     for edit in ("DX-HEADER", "DX-7TH", "MUE-DOS-POLICY", "MCE-4-AGE-MATERNITY", "PAYER-MODIFIER-REQUIRED"):
         assert edit in first.output
     assert (folder / "scrub" / "findings.jsonl").is_file()
+    # Section 8: the money side on the sandbox payer.
+    cycle = folder / "cycle"
+    for name in ("1-claims", "2-secondary", "3-corrected"):
+        assert all((cycle / f"{name}{suffix}").is_file() for suffix in (".837", ".999", ".277ca", ".835"))
+        assert validate(cycle / f"{name}.837").is_valid and validate(cycle / f"{name}.835").is_valid
+    assert "secondary claim MB00000009 ready for the secondary payer" in first.output
+    assert "MB00000009: paid" in first.output and "corrected claim MB00000010 with modifier 59" in first.output
+    assert "corrected_claim: won" in first.output and "appeal: pending" in first.output
+    assert (cycle / "appeal-MB00000007.pdf").read_bytes().startswith(b"%PDF")
+    assert len(list((cycle / "statements").glob("*.pdf"))) == 4
+    assert "A/R on 2026-06-01" in first.output
 
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0, second.output
     assert "no ready claims to submit" in second.output
     assert sorted(folder.glob("*.837")) == sent
+    assert "nothing ready to send" in second.output and len(list(cycle.glob("*.837"))) == 3

@@ -2,8 +2,8 @@
 
 The demo loads the bundled official code sets and shows what a coder asks of them, then bills the
 example encounters (synthetic patients): charges priced by the MPFS, claims built, 837P and 837I
-written and validated, a 999 read back, and the paper forms printed, into a folder it names. Later
-stages (scrubbing, the payer sandbox, posting) extend it into the full revenue cycle.
+written and validated, a 999 read back, and the paper forms printed, into a folder it names; a batch
+scrubbed; and the money side of the cycle on the sandbox payer (:mod:`medbill.cli.demo_cycle`).
 """
 
 from __future__ import annotations
@@ -78,6 +78,10 @@ def demo() -> None:
     _billing_tour(engine)
     console.rule("7. Scrub a batch before it goes out: every finding with its source and the fix")
     _scrub_tour(engine)
+    console.rule("8. Money in: the sandbox payer answers, posting, the secondary claim, denials, patients, A/R")
+    from medbill.cli import demo_cycle
+
+    demo_cycle.run(engine)
 
 
 def _scrub_tour(engine: Engine) -> None:

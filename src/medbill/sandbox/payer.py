@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from medbill.claims.claim_status import StatusDetail
-from medbill.claims.model import Claim, Payer
+from medbill.claims.model import Claim, ClaimFrequency, Payer
 from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi.envelope import InterchangeSummary, read_x12
 from medbill.edi.v5010.x221a1_835.write import Envelope835, write_835
@@ -25,7 +25,7 @@ from medbill.edi.v5010.x222a1_837p.read import read_837p
 from medbill.edi.v5010.x223a2_837i.read import read_837i
 from medbill.edi.v5010.x231a1_999 import acknowledge, read_999
 from medbill.edi.validate import validate
-from medbill.remit.model import ClaimPayment, Party, Remittance
+from medbill.remit.model import Adjustment, ClaimPayment, Party, Remittance
 from medbill.sandbox.adjudicate import adjudicate, adjudicate_secondary
 from medbill.sandbox.rules import ZERO, FeeSchedule, PayerRules, SandboxError
 from medbill.sandbox.write_277ca import ACCEPTED, ClaimAnswer, Envelope277CA, write_277ca
@@ -72,7 +72,8 @@ class SandboxPayer:
         self._control = first_control
         self._claim = first_claim
         self._met: dict[str, Decimal] = {}
-        self._prior: dict[str, tuple[OtherPayerAdjudication, ...]] = {}  # CLM01 → COB of the file being read
+        self._prior: dict[str, tuple[OtherPayerAdjudication, ...]] = {}
+        self._answered: dict[str, tuple[Claim, ClaimPayment]] = {}  # payer claim number → what was paid  # CLM01 → COB of the file being read
 
     def deductible_met(self, member_id: str) -> Decimal:
         """What the member has paid toward the deductible so far (in the claims this payer adjudicated)."""
@@ -103,7 +104,9 @@ class SandboxPayer:
         accepted = [a for a in answers if a.accepted]
         if not accepted:
             return PayerAnswer(ack, ack_277, None, numbers, rejected)
-        payments = [(a.claim, self._adjudicate(a, at.date())) for a in accepted]
+        payments: list[tuple[Claim, ClaimPayment]] = []
+        for a in accepted:
+            payments += self._answer(a, at.date())
         remittances = self._remittances(payments, control + 2, paid_on or at.date(), at.date())
         envelope = Envelope835(receiver, sender, control + 2, control + 2, at)
         return PayerAnswer(ack, ack_277, write_835(remittances, envelope), numbers, rejected, tuple(remittances))
@@ -129,6 +132,26 @@ class SandboxPayer:
         number = f"{self.claim_prefix}{self._claim:010d}"
         self._claim += 1
         return ClaimAnswer(claim, ACCEPTED, number)
+
+    def _answer(self, answer: ClaimAnswer, received: date) -> list[tuple[Claim, ClaimPayment]]:
+        """The claim payments for one accepted claim. A replacement (frequency 7) or void (8) of a claim
+        this payer paid first takes that payment back (CLP02 22, amounts negated, as payers do), then the
+        replacement is adjudicated afresh; a void is only taken back."""
+        claim = answer.claim
+        found: list[tuple[Claim, ClaimPayment]] = []
+        earlier = self._answered.pop(claim.original_reference or "", None)
+        if claim.frequency in (ClaimFrequency.REPLACEMENT, ClaimFrequency.VOID) and earlier is not None:
+            first_claim, first_payment = earlier
+            found.append((first_claim, _reversal(first_payment)))
+            member = first_claim.coverage.member_id
+            given_back = sum((a.amount for s in first_payment.services for a in s.adjustments
+                              if (a.group, a.reason) == ("PR", "1")), ZERO)
+            self._met[member] = max(ZERO, self._met.get(member, ZERO) - given_back)
+        if claim.frequency is not ClaimFrequency.VOID:
+            payment = self._adjudicate(answer, received)
+            self._answered[answer.payer_claim_control_number] = (claim, payment)
+            found.append((claim, payment))
+        return found
 
     def _adjudicate(self, answer: ClaimAnswer, received: date) -> ClaimPayment:
         prior = self._prior.pop(answer.claim.patient_control_number, ())
@@ -161,6 +184,19 @@ class SandboxPayer:
                 f"{control:09d}{number + 1:04d}", "1" + self.tax_id, production_date=produced,
                 claims=tuple(replace(p, header_number="1") for _, p in mine)))  # one LX group
         return found
+
+
+def _reversal(payment: ClaimPayment) -> ClaimPayment:
+    """The payment taken back: CLP02 22 with every amount negated (835 TR3 1.10.2.8)."""
+    def negated(adjustments: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
+        return tuple(replace(a, amount=-a.amount) for a in adjustments)
+
+    return replace(payment, status="22", charge=-payment.charge, paid=-payment.paid,
+                   patient_responsibility=None if payment.patient_responsibility is None
+                   else -payment.patient_responsibility, adjustments=negated(payment.adjustments),
+                   services=tuple(replace(s, charge=-s.charge, paid=-s.paid, adjustments=negated(s.adjustments),
+                                          allowed=None if s.allowed is None else -s.allowed)
+                                  for s in payment.services))
 
 
 def _parties(x12: bytes, interchanges: list[InterchangeSummary]) -> tuple[str, str, str]:

@@ -14,8 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, and_, exists, insert, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Engine, and_, insert, select, update
 
 from medbill.claims.model import ClaimFrequency
 from medbill.denials import (
@@ -223,27 +222,40 @@ def _one(conn: Connection, denial_id: int, today: date, rules: AppealRules | Non
     return found[0]
 
 
-def _reversed() -> object:
-    """Postings undone by a later reversal of the same claim and payer claim number."""
-    later = aliased(r.claim_posting)
+def _reversed(conn: Connection) -> set[int]:
+    """Claim postings undone by a later reversal (CLP02 22) of the same claim and payer claim number."""
     cp = r.claim_posting.c
-    return exists().where(and_(later.c.claim_id == cp.claim_id, later.c.kind == PostingKind.REVERSAL.value,
-                               later.c.payer_claim_number == cp.payer_claim_number, later.c.id > cp.id))
+    reversals = conn.execute(select(cp.id, cp.claim_id, cp.payer_claim_number)
+                             .where(cp.kind == PostingKind.REVERSAL.value, cp.claim_id.is_not(None))).all()
+    if not reversals:
+        return set()
+    found: set[int] = set()
+    for rev in reversals:
+        found.update(conn.execute(select(cp.id).where(cp.claim_id == rev.claim_id, cp.id < rev.id,
+                                                      cp.payer_claim_number == rev.payer_claim_number,
+                                                      cp.kind != PostingKind.REVERSAL.value)).scalars())
+    return found
 
 
 def _denials(conn: Connection, today: date, rules: AppealRules | None, only: int | None = None) -> list[StoredDenial]:
+    """The denials of every posting still in force; a reversed posting's denials are dropped, unless a
+    follow-up was started on them (the corrected claim that caused the reversal is how they end)."""
     cp = r.claim_posting.c
-    where = and_(cp.claim_id.is_not(None), cp.kind != PostingKind.REVERSAL.value, ~_reversed())  # type: ignore[operator]
+    where = and_(cp.claim_id.is_not(None), cp.kind != PostingKind.REVERSAL.value)
     if only is not None:
         holder = select(r.posting_adjustment.c.claim_posting_id).where(r.posting_adjustment.c.id == only)
         where = and_(where, cp.id.in_(holder))
     table = load_root_causes()
-    found: list[tuple[int, int, str, Denial]] = []
+    reversed_postings = _reversed(conn)
+    candidates: list[tuple[int, int, str, Denial, bool]] = []
     for stored in stored_payments(conn, where):
-        found += [(adj_id, stored.claim_id or 0, stored.file_name, d) for adj_id, d in _of(stored, table)]
+        gone = stored.posting_id in reversed_postings
+        candidates += [(adj_id, stored.claim_id or 0, stored.file_name, d, gone) for adj_id, d in _of(stored, table)]
+    records = _records(conn, [adj_id for adj_id, *_ in candidates])
+    found: list[tuple[int, int, str, Denial]] = [(adj_id, claim_id, name, d) for adj_id, claim_id, name, d, gone in candidates
+             if not gone or adj_id in records]
     items = build_worklist([d for *_, d in found], today, rules=rules, table=table)
     by_denial = {id(d): (adj_id, claim_id, file_name) for adj_id, claim_id, file_name, d in found}
-    records = _records(conn, [adj_id for adj_id, *_ in found])
     result = []
     for item in items:
         adj_id, claim_id, file_name = by_denial[id(item.denial)]
