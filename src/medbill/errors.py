@@ -5,13 +5,16 @@ Every message names the input (file and line/element, control number or code) an
 
     MedbillError
     ├── FileProblem                 (base of the file errors below: names the file and the place)
+    │   ├── NoteError               a clinical note that is empty, binary, not UTF-8 or over 1 MiB (coding)
+    │   └── EvaluationSetError, PracticeExamError   a broken annotated set or practice file (coding)
     ├── ConfigError                 a setting is wrong (database URL, refdata folder, payer rule file)
     ├── StoreError                  the database cannot be used (not migrated, unreachable)
     ├── ClaimError                  a claim, encounter or line that cannot exist as given
     │   └── ClaimStateError         a lifecycle move that is not allowed
     ├── PostingError                an 835 that cannot be posted at all (medbill.remit.posting)
-    ├── DenialError, PatientAccountError, SandboxError   (in their packages) a denial, account entry or
-    │                               sandbox set-up that cannot be used as given
+    ├── DenialError, PatientAccountError, SandboxError, RemittanceError, EmLevelError
+    │                               (in their packages) a denial, account entry, sandbox set-up, posted
+    │                               remittance request or E/M category that cannot be used as given
     ├── X12Error                    an X12 file that cannot be read at all (names file and place)
     │   └── EnvelopeError           no ISA, or an ISA whose delimiters cannot be found
     └── CodeSetError

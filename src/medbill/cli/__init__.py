@@ -10,6 +10,7 @@ import typer
 
 from medbill.cli import (
     claims,
+    code,
     codes,
     data,
     db,
@@ -36,6 +37,8 @@ app.add_typer(encounters.app, name="encounters")
 app.add_typer(patients.app, name="patients")
 app.add_typer(remit.app, name="remit")
 app.command("demo")(demo.demo)
+app.command("code")(code.code)
+app.add_typer(code.eval_app, name="eval")
 app.command("scrub")(scrub.scrub)
 
 

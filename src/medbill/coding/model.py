@@ -85,7 +85,7 @@ class Query:
 
     topic: str  # "heart failure type and acuity"
     question: str
-    options: tuple[str, ...]  # always ends with "other" and "unable to determine"
+    options: tuple[str, ...]  # always ends with "other (please specify)" and "clinically undetermined"
     evidence: tuple[Evidence, ...] = ()
     reason: str = ""  # why the documentation does not reach a billable or combination code
 
