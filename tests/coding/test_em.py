@@ -417,3 +417,109 @@ def test_category_is_normalised_and_crlf_notes_are_read() -> None:
 def test_unknown_category_is_refused_with_the_choices() -> None:
     with pytest.raises(EmLevelError, match="office established"):
         level_em("Assessment: HTN.", category="emergency")
+
+
+# --- rules behind the evaluation set's misses: each with a positive case and a near miss -----------------
+
+@pytest.mark.parametrize(("plan", "high"), [
+    ("Transferred to the emergency department by ambulance.", True),
+    ("Discussed need for urgent evaluation and possible admission.", True),
+    ("Seen in the emergency department last week; records reviewed.", False),
+    ("No need for admission; follow up tomorrow.", False),
+])
+def test_sending_to_the_ed_or_weighing_admission_is_a_hospitalization_decision(plan: str, high: bool) -> None:
+    result = _level(f"Established patient.\nAssessment: Chest pain.\nPlan: {plan}")
+    risk = _element(result, "risk")
+    assert (risk.level == "high") is high
+    assert ("hospitalization" in risk.detail) is high
+
+
+def test_test_named_before_personally_interpreted_is_independent_interpretation() -> None:
+    note = """Established patient.
+ECG obtained and personally interpreted: sinus rhythm, new ST depression in V5-V6.
+Assessment: Chest pain."""
+    data = _element(_level(note), "data")
+    assert "independent interpretation" in data.detail and data.level == "moderate"
+    near_miss = note.replace("ECG obtained and personally interpreted", "Labs personally reviewed")
+    assert "independent interpretation" not in _element(_level(near_miss), "data").detail
+
+
+@pytest.mark.parametrize(("sentence", "counted"), [
+    ("Called ED physician with history and ECG findings.", True),
+    ("Phoned the accepting physician at the hospital.", True),
+    ("Called patient's daughter with the plan.", False),
+])
+def test_calling_an_external_physician_is_a_discussion_of_management(sentence: str, counted: bool) -> None:
+    data = _element(_level(f"Established patient.\nAssessment: Chest pain.\nPlan: {sentence}"), "data")
+    assert ("discussion of management" in data.detail) is counted
+
+
+def test_long_total_time_statement_is_read_and_another_sentence_is_not() -> None:
+    statement = ("Total time on the date of the encounter, including record review, ECG review, counseling, "
+                 "coordination of care and documentation: 45 minutes.")
+    result = _level(f"Established patient.\nAssessment: Common cold.\n{statement}")
+    assert (_element(result, "time").level, result.code, result.basis) == ("45", "99215", "time")
+    near_miss = _level("Established patient.\nAssessment: Common cold.\n"
+                       "Total time was not recorded. Walks 45 minutes daily.")
+    assert all(e.name != "time" for e in near_miss.elements)
+
+
+@pytest.mark.parametrize(("plan", "risk"), [
+    ("Cetirizine 10 mg daily and prednisone 40 mg daily for 4 days prescribed.", "moderate"),
+    ("Methylprednisolone 125 mg IM given in the clinic.", "moderate"),
+    ("Continue dolutegravir/lamivudine.", "moderate"),
+    ("Reduce overnight basal to 0.75 units/h. Glucagon prescribed.", "moderate"),
+    ("Cetirizine 10 mg daily recommended.", "low"),
+    ("Antibiotics not prescribed.", "straightforward"),
+    ("Metformin, given eGFR above 45, is fine; no changes.", "straightforward"),
+])
+def test_drug_named_before_its_decision_is_drug_management(plan: str, risk: str) -> None:
+    result = _level(f"Established patient.\nAssessment: Urticaria.\nPlan: {plan}")
+    assert _element(result, "risk").level == risk
+
+
+@pytest.mark.parametrize(("assessment", "level"), [
+    ("Type 1 diabetes mellitus with recurrent hypoglycemia.", "moderate"),
+    ("Type 1 diabetes mellitus, no hypoglycemia.", "low"),
+    ("Type 1 diabetes mellitus; hypoglycemia precautions reviewed.", "low"),
+])
+def test_hypoglycemia_of_treated_diabetes_is_a_side_effect_of_treatment(assessment: str, level: str) -> None:
+    result = _level(f"Assessment: {assessment}", category="office established")
+    assert _element(result, "problems").level == level
+
+
+@pytest.mark.parametrize(("plan", "level"), [
+    ("Mood worsening over the past month.", "moderate"),
+    ("Follow up in 3 months or sooner if mood worsens.", "low"),
+])
+def test_status_in_a_contingency_is_not_the_problem_status(plan: str, level: str) -> None:
+    note = f"Established patient.\nAssessment: Major depressive disorder, recurrent.\nPlan: {plan}"
+    assert _element(_level(note), "problems").level == level
+
+
+@pytest.mark.parametrize(("assessment", "detail"), [
+    ("Viral URI. No signs of sinusitis or pneumonia.", "1 self-limited or minor problem: common cold"),
+    ("Viral URI; strep pharyngitis not suspected.", "1 self-limited or minor problem: common cold"),
+    ("Otitis media. No signs of mastoiditis or pneumonia.", "1 acute, uncomplicated illness or injury: otitis"),
+    ("Upper respiratory infection; strep pharyngitis suspected.",
+     "2 acute, uncomplicated illnesses or injuries: upper respiratory infection, pharyngitis"),
+    ("Acute urticaria, no angioedema.", "1 acute, uncomplicated illness or injury: urticaria"),
+    ("New ST depression, suspicious for unstable angina.",
+     ("1 acute or chronic illness or injury posing a threat to life or bodily function: "
+      "acute coronary syndrome")),
+    ("Depression - stable.", "1 stable chronic illness: depression (stable)"),
+    ("Alcohol withdrawal delirium (delirium tremens), worsening.",
+     ("1 acute or chronic illness or injury posing a threat to life or bodily function: "
+      "alcohol withdrawal delirium")),
+])
+def test_problems_are_negated_named_and_weighed(assessment: str, detail: str) -> None:
+    result = _level(f"Assessment: {assessment}", category="office established")
+    assert _element(result, "problems").detail == detail
+
+
+@pytest.mark.parametrize(("heading", "counted"), [("Labs today", 3), ("Labs to consider", 0)])
+def test_labs_heading_with_a_date_word_is_a_data_section(heading: str, counted: int) -> None:
+    note = f"Established patient.\n{heading}: urinalysis clear, chest x-ray clear, stool studies clear.\n"
+    note += "Assessment: Fever."
+    detail = _element(_level(note), "data").detail
+    assert (f"category 1 count {counted}" in detail) if counted else "category 1 count" not in detail

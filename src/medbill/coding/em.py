@@ -41,7 +41,10 @@ _HEADING = re.compile(
 _ANY_HEADING = re.compile(r"^[ \t]*[A-Z][A-Za-z /&-]{1,40}:", re.MULTILINE)
 _CLAUSE_END = re.compile(r";|(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)\.(?=\s|$)", re.IGNORECASE)
 _BULLET = re.compile(r"[ \t]*(?:\d{1,2}[.)]|#\d*|[-*\u2022])[ \t]+")
-_NEGATED_TAIL = _rx(rf"\b(?:{t.NEGATION})\b(?:\s+[\w/'-]+){{0,3}}\s*$")
+# A negation reaches three words, and on through an "or" list: "no signs of sinusitis or pneumonia".
+_NEGATED_TAIL = _rx(rf"\b(?:{t.NEGATION})\b(?:\s+[\w/'-]+){{0,3}}(?:\s+(?:or|nor)\b(?:\s+[\w/'-]+){{0,2}})*\s*$")
+_NEGATED_AFTER = _rx(rf"[\s,]*(?:{t.NEGATION_AFTER})\b")
+_CONDITIONAL_TAIL = _rx(rf"\b(?:{t.CONDITIONAL})\b(?:\s+[\w/'-]+){{0,3}}\s*$")
 _NOT_EM_TITLE = _rx(t.NOT_EM_TITLES)
 _NOT_EM_HEADING = re.compile(rf"^[ \t]*(?:{t.NOT_EM_HEADINGS})", re.IGNORECASE | re.MULTILINE)
 _CONDITIONS = tuple((name, kind, _words(p)) for name, kind, p in t.CONDITIONS)
@@ -252,9 +255,11 @@ def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterato
 # --- problems addressed ------------------------------------------------------------------------------
 
 def _status(text: str, start: int, end: int) -> tuple[str, re.Match[str]] | None:
+    """The first status words in text[start:end] that are a finding, not a contingency ("if it worsens")."""
     for name, pattern in _STATUS:
         for found in _spans(pattern, text, start, end):
-            return name, found
+            if not _CONDITIONAL_TAIL.search(text, start, found.start()):
+                return name, found
     return None
 
 
@@ -318,6 +323,8 @@ def _problems_element(text: str, scope: Sequence[_Section]) -> EmElement:
         taken: list[tuple[int, int, str, str]] = []
         for name, kind, pattern in _CONDITIONS:
             for hit in _spans(pattern, text, start, end):
+                if _NEGATED_AFTER.match(text, hit.end(), end):
+                    continue  # "strep pharyngitis not suspected"
                 if not any(hit.start() < e and s < hit.end() for s, e, _, _ in taken):
                     taken.append((hit.start(), hit.end(), name, kind))
         taken.sort()
@@ -417,6 +424,7 @@ def _data_element(text: str, scope: Sequence[_Section], sections: Sequence[_Sect
 # --- risk of patient management ---------------------------------------------------------------------------
 
 _MED_VERB = _words(t.MED_VERBS + r"|trial of|recommend(?:ed)?|take|use")
+_MED_VERB_AFTER_DRUG = _rx(rf"\b(?:{t.MED_VERBS_AFTER_DRUG})\b")
 _OTC, _RX, _DOSED = _words(t.OTC_DRUGS), _words(t.RX_DRUGS), _words(t.DOSED_DRUG)
 _MAJOR_SURGERY, _SURGERY_DECISION = _words(t.MAJOR_SURGERY), _words(t.SURGERY_DECISION)
 _EMERGENCY, _RISK_FACTORS, _MINOR_SURGERY = (_words(t.EMERGENCY), _words(t.SURGICAL_RISK_FACTORS),
@@ -459,6 +467,8 @@ def _risk_element(text: str, scope: Sequence[_Section]) -> EmElement:
                 hit.start(), hit.end())
         for verb in _spans(_MED_VERB, text, start, end):
             _drug_decision(text, verb, end, add)
+        for verb in _spans(_MED_VERB_AFTER_DRUG, text, start, end):
+            _drug_before_verb(text, verb, start, add)
         if not any(f.level >= 1 and start <= f.evidence.start < end for f in findings):
             for hit in _spans(_OTC, text, start, end):  # "Tylenol as needed": OTC advice without a verb
                 add(1, f"over-the-counter drug: {hit.group(0)}", hit.start(), hit.end())
@@ -483,6 +493,21 @@ def _drug_decision(text: str, verb: re.Match[str], clause_end: int,
         add(2, f"prescription drug management: {text[verb.start():drug.end()]}", verb.start(), drug.end())
     elif otc_hits:
         add(1, f"over-the-counter drug: {otc_hits[0].group(0)}", verb.start(), otc_hits[0].end())
+
+
+def _drug_before_verb(text: str, verb: re.Match[str], clause_start: int,
+                      add: Callable[[int, str, int, int], None]) -> None:
+    """A drug named before its decision ("prednisone 40 mg daily for 4 days prescribed"): the nearest
+    prescription drug within the clause before the verb; OTC drugs alone there are left to the OTC rule."""
+    window_start = max(clause_start, verb.start() - 100)
+    otc_spans = [(o.start(), o.end()) for o in _OTC.finditer(text, window_start, verb.start())]
+    rx_hits = [h for p in (_RX, _DOSED) for h in p.finditer(text, window_start, verb.start())
+               if not any(h.start() < e and s < h.end() for s, e in otc_spans)
+               and not _negated(text, clause_start, h.start())]
+    if rx_hits:  # the nearest named drug, else the nearest dosed one ("methylprednisolone sodium 125 mg")
+        named = [h for h in rx_hits if h.re is _RX]
+        drug = max(named or rx_hits, key=lambda h: h.start())
+        add(2, f"prescription drug management: {text[drug.start():verb.end()]}", drug.start(), verb.end())
 
 
 # --- total time -----------------------------------------------------------------------------------------

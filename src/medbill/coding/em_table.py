@@ -103,6 +103,8 @@ CONDITIONS: Final[tuple[tuple[str, str, str], ...]] = (
     ("anaphylaxis", "threat", r"anaphyla\w+"),
     ("appendicitis", "threat", r"appendicitis"),
     ("hypertensive emergency", "threat", r"hypertensive (?:emergency|crisis)"),
+    ("alcohol withdrawal delirium", "threat",
+     r"delirium tremens|(?:alcohol )?withdrawal (?:delirium|seizures?)|\bDTs\b"),
     # acute illness with systemic symptoms, acute complicated injury, undiagnosed new problem
     ("pneumonia", "acute_systemic", r"pneumonia|(?-i:\bCAP\b)"),
     ("pyelonephritis", "acute_systemic", r"pyelonephritis"),
@@ -133,7 +135,9 @@ CONDITIONS: Final[tuple[tuple[str, str, str], ...]] = (
     ("chronic kidney disease", "chronic",
      r"chronic kidney disease(?: stage \w+)?|\bCKD(?: ?(?:stage )?\w+)?\b"),
     ("GERD", "chronic", r"\bGERD\b|gastro-?esophageal reflux(?: disease)?"),
-    ("depression", "chronic", r"(?:major )?depressi(?:on|ve disorder)|\bMDD\b"),
+    # "ST depression" and "respiratory depression" are findings, not the mood disorder.
+    ("depression", "chronic",
+     r"(?<!\bST )(?<!\bST-segment )(?<!respiratory )(?:major )?depressi(?:on|ve disorder)|\bMDD\b"),
     ("anxiety", "chronic", r"(?:generalized )?anxiety(?: disorder)?|(?-i:\bGAD\b)"),
     ("bipolar disorder", "chronic", r"bipolar (?:disorder|I|II|1|2)"),
     ("schizophrenia", "chronic", r"schizo\w+"),
@@ -164,7 +168,10 @@ CONDITIONS: Final[tuple[tuple[str, str, str], ...]] = (
     ("insomnia", "chronic", r"(?:chronic )?insomnia"),
     ("glaucoma", "chronic", r"glaucoma"),
     ("vitamin D deficiency", "chronic", r"vitamin D deficiency"),
-    # acute, uncomplicated illness or injury
+    # acute, uncomplicated illness or injury. A viral URI is the common cold, the AMA's example of a
+    # self-limited problem: it comes first so that the plain URI entry does not take its words.
+    ("common cold", "self_limited",
+     r"common cold|head cold|viral (?:upper respiratory (?:tract )?infection|URI)"),
     ("upper respiratory infection", "acute", r"upper respiratory (?:tract )?infection|\bURI\b"),
     ("sinusitis", "acute", r"(?:acute )?(?:bacterial |viral )?(?:rhino)?sinusitis"),
     ("pharyngitis", "acute", r"(?:streptococcal |strep )?pharyngitis|strep throat|tonsillitis"),
@@ -178,6 +185,7 @@ CONDITIONS: Final[tuple[tuple[str, str, str], ...]] = (
     ("cellulitis", "acute", r"cellulitis|abscess"),
     ("sprain or strain", "acute", r"(?:\w+ )?(?:sprain|strain)\b"),
     ("low back pain", "acute", r"(?:acute )?(?:low(?:er)? )?back pain|lumbago"),
+    ("urticaria", "acute", r"(?:acute )?urticaria|\bhives\b"),
     ("dermatitis", "acute", r"(?:contact |allergic )?dermatitis|(?:\w+ )?rash"),
     ("laceration", "acute", r"laceration"),
     ("acute kidney injury", "acute", r"acute kidney injury|\bAKI\b"),
@@ -189,7 +197,6 @@ CONDITIONS: Final[tuple[tuple[str, str, str], ...]] = (
     ("diarrhea", "acute", r"(?:acute )?diarrhea"),
     ("vertigo", "acute", r"(?:benign paroxysmal positional )?vertigo|\bBPPV\b"),
     # self-limited or minor problems
-    ("common cold", "self_limited", r"common cold|head cold"),
     ("insect bite", "self_limited", r"(?:insect|bug|mosquito|spider) bites?"),
     ("tinea", "self_limited", r"tinea \w+|ringworm"),
     ("wart", "self_limited", r"\bwarts?\b|verruca"),
@@ -205,7 +212,8 @@ SEVERE: Final = (
 EXACERBATION: Final = (
     r"worsen\w*|exacerbat\w*|flar(?:e|es|ing)|uncontrolled|(?:(?:poorly|suboptimally|inadequately) "
     r"|not (?:well )?)controlled|not at (?:treatment )?goal|above goal|progress(?:ing|ion|ed)|deteriorat\w*"
-    r"|side effects?"
+    r"|side effects?|(?:recurrent |frequent |severe )?hypoglyc(?:emia|emic (?:episodes|events|reactions))"
+    r"(?! (?:precautions|education|protocol|kit|plan|awareness))"
     r"|adverse (?:effect|reaction)s?|not tolerating|intoleran\w+"
 )
 STABLE: Final = (
@@ -219,6 +227,13 @@ NEGATION: Final = (
     r"no|not|never|denies|denied|without|negative for|absence of|free of|ruled out|resolved|history of|h/o"
     r"|declin\w*|refus\w*|hold off on|defer\w*|decided against|no need to|does not want to|doesn't want to"
 )
+# Words right after a problem that cancel it ("strep pharyngitis not suspected", "DVT ruled out").
+NEGATION_AFTER: Final = (
+    r"(?:is |was |are |were |felt |thought )?(?:not (?:suspected|likely|present|seen|found|considered)"
+    r"|(?:ruled|rules) out|excluded|unlikely)"
+)
+# Words that make the status after them a contingency, not a finding ("return if symptoms worsen").
+CONDITIONAL: Final = r"if|should|unless|in case(?: of)?|in the event(?: of)?|watch(?:ing)? for|precautions for"
 
 # --- amount and complexity of data reviewed and analysed ------------------------------------------------
 
@@ -284,7 +299,7 @@ REVIEW_CUES: Final = (
     r"|(?:at )?baseline|(?:up|down)trending|trend\w*|rising|improv\w*"
 )
 DATA_HEADINGS: Final = (
-    r"labs?(?: and imaging)?|laboratory(?: data)?|(?:pertinent )?results|data(?: reviewed)?|imaging|studies"
+    r"(?:labs?(?: and imaging)?|laboratory(?: data)?)(?: (?:today|this morning|on admission|reviewed))?|(?:pertinent )?results|data(?: reviewed)?|imaging|studies"
     r"|diagnostics"
 )
 
@@ -312,14 +327,22 @@ INDEPENDENT_INTERPRETATION: Final = (
     r"|x-?ray|CT|MRI|rhythm"
     r"|telemetry)|I (?:interpreted|read) (?:the )?(?:[\w-]+ ){0,2}?(?:ECG|EKG|x-?ray|CT|images|films?"
     r"|tracing)"
+    r"|(?:ECG|EKG|rhythm strip|tracing|x-?rays?|radiographs?|films?|images|CT|MRI)\b[^.;\n]{0,40}?"
+    r"\b(?:personally|independently) (?:interpreted|reviewed|read)"
 )
-DISCUSSION: Final = (
-    r"(?:discussed|spoke|conferred|talked|reviewed (?:the )?case|curbside\w*)\b[^.\n;]{0,40}?\bwith "
-    r"(?:Dr\.? ?[A-Z][a-z]+|(?:the )?(?:on-?call |consulting |patient's |his |her )?(?:cardiolog\w*"
-    r"|nephrolog\w*"
+# Physicians and other appropriate sources a discussion of management can be held with (AMA: not family).
+_DISCUSSANTS = (
+    r"Dr\.? ?[A-Z][a-z]+|(?:the )?(?:on-?call |consulting |patient's |his |her )?"
+    r"(?:cardiolog\w*|nephrolog\w*"
     r"|neurolog\w*|oncolog\w*|surg\w*|radiolog\w*|gastroenterolog\w*|GI|pulmonolog\w*|infectious disease|ID"
     r"|endocrinolog\w*|hospitalist|intensivist|PCP|primary care (?:physician|provider)|consultant"
-    r"|pharmacist|case manager|social worker|orthop\w*|urolog\w*|psychiatr\w*|OB|obstetric\w*))"
+    r"|pharmacist|case manager|social worker|orthop\w*|urolog\w*|psychiatr\w*|OB|obstetric\w*"
+    r"|(?:(?:ED|ER) |emergency (?:department |room )?|accepting |receiving )(?:physician|doctor|attending|provider))"
+)
+DISCUSSION: Final = (
+    r"(?:discussed|spoke|conferred|talked|reviewed (?:the )?case|curbside\w*)\b[^.\n;]{0,40}?\bwith (?:"
+    + _DISCUSSANTS + r")"
+    r"|(?:called|phoned|paged|contacted|spoke to|telephoned) (?:" + _DISCUSSANTS + r")"
     r"|discussion of management with"
 )
 
@@ -346,8 +369,9 @@ RX_DRUGS: Final = (
     r"\b[a-z]+(?:pril|sartan|olol|statin|formin|dipine|azole|cillin|mycin|floxacin|cycline|prazole|tidine"
     r"|gliptin|gliflozin|glutide|semide|thiazide|zepam|zolam|oxetine|traline|opram|triptan|tinib|afil|osin"
     r"|asone|olone|parin|xaban|gatran|lukast|terol|tropium|codone|morphone|pentin|gabalin|zodone|triptyline"
-    r"|azepine|etiracetam|tiapine|peridone|dronate|mab)\b"
-    r"|insulin|levothyroxine|synthroid|warfarin|coumadin|eliquis|xarelto|plavix|clopidogrel|prednisone"
+    r"|azepine|etiracetam|tiapine|peridone|dronate|mab|vir|vudine|citabine)\b"
+    r"|insulin|basal\b(?! cell)|bolus (?:dose|ratio)|insulin-to-carb\w* ratio|correction (?:factor|scale)"
+    r"|glucagon|antiretroviral\w*|levothyroxine|synthroid|warfarin|coumadin|eliquis|xarelto|plavix|clopidogrel|prednisone"
     r"|methotrexate|lithium|digoxin|furosemide|lasix|spironolactone|\bHCTZ\b|allopurinol|colchicine"
     r"|glipizide|glyburide|bupropion|trazodone|amoxicillin|augmentin|cephalexin|keflex|cefdinir|ceftriaxone"
     r"|nitrofurantoin|macrobid|bactrim|sulfamethoxazole|tamsulosin|finasteride|topiramate|lamotrigine"
@@ -355,6 +379,15 @@ RX_DRUGS: Final = (
     r"|carvedilol|hydralazine|isosorbide|potassium chloride|antibiotics?|steroids?|inhalers?|statin"
     r"|ACE inhibitor|beta[- ]blocker|diuretic|anticoagula\w+|SSRI|GLP-1|(?:current |home |all |chronic )?"
     r"(?:medications|meds)\b|prescription"
+)
+# Verbs that name a drug decision when they follow the drug ("prednisone 40 mg daily prescribed", "IM
+# dose given in the clinic"). Not "increased" or "reduced": after a drug they usually describe a finding;
+# "given" only where it means administered, not "considering" ("metformin continued given eGFR 50").
+MED_VERBS_AFTER_DRUG: Final = (
+    r"prescribed|e-?prescribed|started|initiated|continued|refilled|renewed|resumed|restarted|discontinued"
+    r"|stopped|held|tapered|titrated|adjusted|sent|administered"
+    r"|given(?=\s*(?:$|[.,;]|(?:in|at|here|today|now|once|orally|by|before|prior|x ?\d|IM|IV|PO|SC|SQ"
+    r"|subcut\w*|intra\w+)\b))"
 )
 # A drug given with a dose ("xyz 20 mg") is managed as a drug even when the name is not listed above.
 DOSED_DRUG: Final = (
@@ -375,7 +408,9 @@ HOSPITALIZATION: Final = (
     r" (?:\w+ ){0,2}(?:admission|hospitali[sz]ation|inpatient (?:care|admission))|\bhospitali[sz]e\b"
     r"|direct admi\w+|transfer(?:red)? to (?:the )?(?:ICU|intensive care|higher level of care|step-?down|CCU)"
     r"|escalat\w+ (?:of )?care|upgrade(?:d)? to (?:the )?(?:ICU|step-?down|CCU)"
-    r"|send(?:ing)? (?:\w+ ){0,2}to (?:the )?(?:(?-i:ED|ER)|emergency)"
+    r"|(?:send(?:ing)?|sent|transferr?(?:ed|ing)?|transport(?:ed|ing)?|refer(?:red|ring)?|direct(?:ed|ing)?)"
+    r" (?:\w+ ){0,3}to (?:the )?(?:nearest )?(?:(?-i:ED|ER)|emergency (?:department|room))"
+    r"|(?:need for|possible|potential|probable|likely) (?:[\w-]+ ){0,2}(?:admission|hospitali[sz]ation)"
 )
 DNR: Final = (
     r"\bDNR\b|\bDNAR\b|do not resuscitate|comfort (?:care|measures)|hospice|de-?escalat\w*"
@@ -418,7 +453,7 @@ LOW_RISK_TREATMENT: Final = (
 
 _AMOUNT = r"(?:(?P<minutes>\d{1,3}) ?(?:minutes|mins?)|(?P<hours>\d(?:\.\d{1,2})?) ?(?:hours?|hrs?))\b"
 TOTAL_TIME: Final = (
-    r"(?:total (?:\w+ ){0,8}?time|^[ \t]*time(?: spent)?|time spent)\b[^.\n\d]{0,60}?(?:was |of "
+    r"(?:total (?:\w+ ){0,8}?time|^[ \t]*time(?: spent)?|time spent)\b[^.\n\d]{0,150}?(?:was |of "
     r"|: ?)?(?:over |more than |greater than |> ?|at least )?" + _AMOUNT
 )
 TIME_SPENT: Final = (
