@@ -21,6 +21,7 @@ from medbill.cli import (
     encounters,
     patients,
     remit,
+    reports,
     scrub,
 )
 
@@ -36,6 +37,7 @@ app.add_typer(eligibility.app, name="eligibility")
 app.add_typer(encounters.app, name="encounters")
 app.add_typer(patients.app, name="patients")
 app.add_typer(remit.app, name="remit")
+app.add_typer(reports.app, name="reports")
 app.command("demo")(demo.demo)
 app.command("code")(code.code)
 app.add_typer(code.eval_app, name="eval")

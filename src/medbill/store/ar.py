@@ -21,7 +21,8 @@ from medbill.store.models import remit as r
 from medbill.store.patients import patient_accounts
 
 ZERO = Decimal("0.00")
-WITH_PAYER = frozenset({ClaimStatus.READY, ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.ADJUDICATED})
+WITH_PAYER = frozenset({ClaimStatus.READY, ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.REJECTED,
+                        ClaimStatus.ADJUDICATED})  # a rejected claim is still owed: it is fixed and sent again
 
 
 @dataclass(frozen=True)
