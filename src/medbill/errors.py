@@ -15,6 +15,8 @@ Every message names the input (file and line/element, control number or code) an
     ├── DenialError, PatientAccountError, SandboxError, RemittanceError, EmLevelError
     │                               (in their packages) a denial, account entry, sandbox set-up, posted
     │                               remittance request or E/M category that cannot be used as given
+    ├── SecurityError               (medbill.security.errors) PasswordPolicyError, AuthenticationFailed,
+    │                               AccessDenied, CsrfError: refused without saying more than needed
     ├── X12Error                    an X12 file that cannot be read at all (names file and place)
     │   └── EnvelopeError           no ISA, or an ISA whose delimiters cannot be found
     └── CodeSetError

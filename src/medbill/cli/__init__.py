@@ -23,6 +23,7 @@ from medbill.cli import (
     remit,
     reports,
     scrub,
+    users,
 )
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -38,6 +39,9 @@ app.add_typer(encounters.app, name="encounters")
 app.add_typer(patients.app, name="patients")
 app.add_typer(remit.app, name="remit")
 app.add_typer(reports.app, name="reports")
+app.add_typer(users.app, name="users")
+app.add_typer(users.tenants_app, name="tenants")
+app.add_typer(users.trail_app, name="audit-trail")
 app.command("demo")(demo.demo)
 app.command("code")(code.code)
 app.add_typer(code.eval_app, name="eval")
