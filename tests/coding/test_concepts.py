@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -112,3 +113,52 @@ def test_finding_is_fast_once_the_phrase_index_is_built(snapshot: Icd10cmSnapsho
     for _ in range(10):
         find_conditions(note, snapshot)
     assert (time.perf_counter() - began) / 10 < 0.02
+
+
+def test_encounter_status_and_drug_phrases() -> None:
+    assert found("Screening colonoscopy; former smoker; on apixaban and metformin.") == [
+        ("Screening colonoscopy", "screening colonoscopy"), ("former smoker", "former smoker"),
+        ("apixaban", "long-term anticoagulant use"), ("metformin", "long-term oral hypoglycemic use")]
+    assert found("Status post drug-eluting stent; insulin pump.") == [
+        ("drug-eluting stent", "coronary stent status"), ("insulin pump", "insulin pump status")]
+    # near misses: a test is not a condition, a bare "smoker" is current tobacco use, "knee" is not arthritis
+    assert found("Urine pregnancy test negative.") == [("Urine pregnancy test", "test or procedure")]
+    assert found("Smoker.") == [("Smoker", "tobacco use")]
+    assert found("Knee exam normal.") == []
+
+
+def test_hiv_positive_is_asymptomatic_status_and_hiv_disease_is_b20() -> None:
+    assert found("HIV positive, virally suppressed.") == [("HIV positive", "asymptomatic hiv infection")]
+    assert found("HIV disease with prior PCP.") == [("HIV disease", "hiv disease")]
+
+
+def test_specific_agent_and_organism_phrases() -> None:
+    assert found("Dermatitis due to poison ivy.")[-1] == ("poison ivy", "contact dermatitis due to plants")
+    assert found("Gonococcal urethritis.") == [("Gonococcal urethritis", "gonococcal urethritis")]
+    assert found("Gonorrhea.") == [("Gonorrhea", "gonorrhea")]
+    assert {"respiratory", "syncytial", "virus"} <= note_words("RSV bronchiolitis")
+    assert {"unilateral", "right"} <= note_words("right knee") and "unilateral" not in note_words("knees")
+
+
+def test_osteoarthritis_sites_choose_the_category() -> None:
+    osteoarthritis = {" ".join(s): start for s, start in sites()["osteoarthritis"]}
+    assert osteoarthritis["knee"] == "M17" and osteoarthritis["hip"] == "M16"
+    assert found("Primary osteoarthritis, right knee.") == [("Primary osteoarthritis", "osteoarthritis")]
+
+
+def test_a_lexicon_row_with_an_extra_column_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from medbill.coding import concepts
+    from medbill.errors import CodeSetFileError
+
+    folder = tmp_path
+    (folder / "conditions.csv").write_text("concept,start,index,phrases\nsmoker,F17.210,,smoker|quit, later\n",
+                                           encoding="utf-8")
+    monkeypatch.setattr(concepts, "DATA", folder)
+    concepts.lexicon.cache_clear()
+    try:
+        with pytest.raises(CodeSetFileError, match="data row 2"):
+            concepts.lexicon()
+    finally:
+        monkeypatch.undo()
+        concepts.lexicon.cache_clear()
+    assert "hypertension" in concepts.lexicon()  # the real file reads again

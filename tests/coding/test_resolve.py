@@ -239,3 +239,176 @@ def test_the_index_fixture_follows_the_official_schema(refdata: Path) -> None:
     schema = etree.XMLSchema(etree.parse(str(refdata_file(
         refdata, "icd10cm/fy2026-index-tables/icd10cm_index.xsd"))))
     assert schema.validate(etree.parse(str(INDEX_FIXTURE))), schema.error_log
+
+
+# -- General coder's rules: linkage, list numbers, negated words, inclusion terms --------------------------
+
+def test_with_links_a_condition_through_one_modifier(codes: CodeSets) -> None:
+    text = "Type 2 diabetes mellitus with diabetic chronic kidney disease, CKD stage 3a."
+    assert code_of(text, codes, "diabetes type 2").code == "E11.22"  # the Tabular title, reached directly
+    # near miss: "and" joins two conditions without the Index "with" link
+    assert code_of("Type 2 diabetes mellitus and chronic kidney disease.", codes, "diabetes type 2").code == "E11.9"
+
+
+def test_a_list_number_is_not_a_stage(codes: CodeSets) -> None:
+    found = code_of("1. CKD stage 3a, stable.", codes)
+    assert found.code == "N18.31" and found.query is None
+    assert code_of("CKD stage 1.", codes).code == "N18.1"
+
+
+def test_negated_words_do_not_choose_a_code(codes: CodeSets) -> None:
+    text = "Type 1 diabetes mellitus with recurrent hypoglycemia, without coma."
+    assert code_of(text, codes, "diabetes type 1").code == "E10.649"
+    assert code_of("Type 1 diabetes mellitus with hypoglycemia with coma.", codes, "diabetes type 1").code \
+        == "E10.641"
+
+
+def test_other_code_reached_through_its_inclusion_term(codes: CodeSets) -> None:
+    found = code_of("Sprain of the anterior talofibular ligament, left ankle.", codes)
+    assert found.code == "S93.492A"  # S93.49 lists "Sprain of talofibular ligament"
+    assert code_of("Sprain of left ankle ligament.", codes).code == "S93.402A"  # no ligament named
+    assert code_of("Persistent atrial fibrillation.", codes).code == "I48.19"  # "Persistent AF NOS"
+    assert code_of("Longstanding persistent atrial fibrillation.", codes).code == "I48.11"
+
+
+def test_either_word_of_an_or_title_is_enough(codes: CodeSets) -> None:
+    assert code_of("Adenocarcinoma of the right upper lobe of the lung.", codes).code == "C34.11"
+    no_side = code_of("Adenocarcinoma of the upper lobe of the lung.", codes)
+    assert no_side.code != "C34.11" and no_side.query is not None
+
+
+def _sentence_mention(note: str, phrase: str, concept: str) -> Mention:
+    at = note.index(phrase)
+    line_start = note.rfind("\n", 0, at) + 1
+    line_end = note.find("\n", at) if "\n" in note[at:] else len(note)
+    return Mention(phrase, at, at + len(phrase), concept,
+                   sentence=Evidence(note[line_start:line_end], line_start, line_end))
+
+
+def test_seventh_character_of_a_follow_up_encounter(codes: CodeSets) -> None:
+    note = "ORTHOPEDIC CLINIC - FOLLOW-UP\nSeen after a sprain of the left ankle at the first visit."
+    found = resolve(_sentence_mention(note, "sprain", "sprain"), None, codes, ON, note=note)
+    assert found.code == "S93.402D" and any("follow-up visit" in c for c in found.conventions)
+    initial = "URGENT CARE - NEW PATIENT\nSprain of the left ankle.\nPlan: brace. Follow up in 2 weeks."
+    assert resolve(_sentence_mention(initial, "Sprain", "sprain"), None, codes, ON, note=initial).code \
+        == "S93.402A"
+
+
+# -- Encounter and status codes from Z chapter guidelines ---------------------------------------------------
+
+def test_bmi_only_with_an_associated_condition(codes: CodeSets) -> None:
+    alone = code_of("Exam: BMI 29, lungs clear.", codes)
+    assert alone.code is None and alone.query is None  # I.B.14: neither coded nor queried
+    found = code_of("Obesity, BMI 31.4, counseled on diet.", codes, "body mass index")
+    assert found.code == "Z68.31"
+    assert code_of("Obesity; BMI 95th percentile.", codes, "body mass index").code is None  # not adult
+
+
+def test_pregnancy_weeks_trimester_and_complication(codes: CodeSets) -> None:
+    note = "G2P1 at 28 weeks 2 days. Gestational diabetes, controlled by diet."
+    assert code_of(note, codes, "gestational diabetes").code == "O24.410"
+    assert code_of(note, codes, "weeks of gestation").code == "Z3A.28"
+    assert code_of("G1P0 at 34 weeks. Pre-eclampsia with severe features.", codes, "preeclampsia").code \
+        == "O14.13"
+    assert code_of("Normal intrauterine pregnancy, first pregnancy, 12 weeks gestation.", codes,
+                   "supervision of normal pregnancy").code == "Z34.01"
+    # near misses: an interval is not a gestational age; a pregnancy in an obstetric visit is not incidental
+    interval = code_of("Injection at 12 weeks 2 days since the last dose.", codes, "weeks of gestation")
+    assert interval.code is None and interval.query is None
+    assert code_of("PRENATAL VISIT. Intrauterine pregnancy.", codes, "pregnancy").code is None
+    assert code_of("Pregnant, here for an ankle sprain.", codes, "pregnancy").code == "Z33.1"
+
+
+def test_routine_child_exam_with_and_without_abnormal_findings(codes: CodeSets) -> None:
+    abnormal = "Well child, 4 years, normal growth. Right otitis media."
+    assert code_of(abnormal, codes, "routine child health examination").code == "Z00.121"
+    normal = "Well child, normal growth and development. No abnormal findings."
+    assert code_of(normal, codes, "routine child health examination").code == "Z00.129"
+
+
+def test_immunization_only_when_given(codes: CodeSets) -> None:
+    assert code_of("Tdap given today.", codes).code == "Z23"
+    offered = code_of("Influenza vaccine offered in the fall.", codes)
+    assert offered.code is None and offered.query is None
+
+
+def test_long_term_drug_use(codes: CodeSets) -> None:
+    assert code_of("Takes metformin 1000 mg twice daily.", codes).code == "Z79.84"
+    assert code_of("Start metformin 500 mg daily.", codes).code is None  # started today: not long-term
+    assert code_of("Type 2 diabetes on insulin glargine.", codes, "long-term insulin use").code == "Z79.4"
+    assert code_of("Type 1 diabetes on insulin glargine.", codes, "long-term insulin use").code is None
+
+
+def test_a_test_is_not_a_condition(codes: CodeSets) -> None:
+    found = code_of("Urine pregnancy test not required.", codes)
+    assert found.code is None and found.query is None
+
+
+# -- Site, organism and specificity words ------------------------------------------------------------------
+
+def test_osteoarthritis_by_site_side_and_primary(codes: CodeSets) -> None:
+    assert code_of("Primary osteoarthritis, right knee.", codes).code == "M17.11"
+    assert code_of("Osteoarthritis of the left hip.", codes).code == "M16.12"
+    bare = code_of("Osteoarthritis.", codes)
+    assert bare.code is None and bare.query is not None and "site" in bare.query.topic
+
+
+def test_organism_and_perforation_words(codes: CodeSets) -> None:
+    assert code_of("RSV bronchiolitis.", codes).code == "J21.0"
+    assert code_of("Bronchiolitis.", codes).code == "J21.9"
+    assert code_of("Acute suppurative otitis media, right ear, with spontaneous rupture of the eardrum.",
+                   codes).code == "H66.011"
+    assert code_of("Right otitis media.", codes).code == "H66.91"
+    assert code_of("Acute embolic stroke of the right MCA.", codes).code == "I63.411"
+    assert code_of("Stroke.", codes).code == "I63.9"
+    assert code_of("Coronary artery disease of native vessels with stable angina.", codes,
+                   "coronary artery disease").code == "I25.118"
+    assert code_of("Coronary artery disease, no angina.", codes, "coronary artery disease").code == "I25.10"
+
+
+def test_including_words_need_not_be_documented() -> None:
+    assert title_words("Malignant melanoma of left upper limb, including shoulder") == [
+        "malignant", "melanoma", "left", "upper", "limb"]
+
+
+def test_healed_fracture_is_history_and_osteoporotic_fracture_is_pathological(codes: CodeSets) -> None:
+    assert code_of("Acute osteoporotic compression fracture of T12, initial care.", codes).code == "M80.08XA"
+    assert code_of("Healed left distal radius fracture, fall from standing; osteoporosis on alendronate.",
+                   codes, "fracture").code == "Z87.310"
+    assert code_of("Healed left distal radius fracture from 2019.", codes).code == "Z87.81"
+    assert code_of("Closed fracture of the left distal radius.", codes).code == "S52.502A"
+
+
+def test_alcohol_dependence_with_withdrawal_and_delirium_tremens(codes: CodeSets) -> None:
+    text = "Alcohol dependence with acute withdrawal, uncomplicated; no delirium tremens."
+    assert code_of(text, codes, "alcohol dependence").code == "F10.230"
+    assert code_of("Alcohol dependence, in early remission.", codes).code != "F10.230"
+    assert code_of("Delirium tremens.", codes).code == "F10.231"
+
+
+def test_exam_and_plan_words_that_are_not_conditions(codes: CodeSets) -> None:
+    for text in ("No CVA tenderness.", "Strain urine for stones."):
+        found = code_of(text, codes)
+        assert found.code is None and found.query is None, text
+    assert code_of("CVA with left hemiparesis.", codes, "stroke").code is not None
+
+
+def test_melanoma_by_site_and_side(codes: CodeSets) -> None:
+    assert code_of("Malignant melanoma of the skin of the left upper arm.", codes).code == "C43.62"
+    assert code_of("Melanoma in situ of the left upper arm.", codes).code is not None
+
+
+def test_stroke_deficits_nihss_and_dominant_side(codes: CodeSets) -> None:
+    note = "NIH Stroke Scale on arrival, performed by me: 15. Later NIHSS 11 after thrombectomy."
+    assert code_of("NIH Stroke Scale on arrival, performed by me: 15.", codes).code == "R29.715"
+    found = resolve(_sentence_mention(note, "NIHSS", "nih stroke scale score"), None, codes, ON, note=note)
+    assert found.code == "R29.715"  # the initial score, not the later one
+    assert code_of("Right hemiparesis.", codes).code == "G81.91"  # right: dominant by default (I.C.6.a)
+    assert code_of("Left hemiparesis.", codes).code == "G81.94"
+    assert code_of("Left hemiparesis, left-hand dominant.", codes).code == "G81.92"
+    assert code_of("Epistaxis.", codes).code == "R04.0"
+
+
+def test_breast_density_type_and_side(codes: CodeSets) -> None:
+    assert code_of("Breasts are heterogeneously dense.", codes).code == "R92.333"
+    assert code_of("Dense breasts.", codes).code == "R92.30"

@@ -77,6 +77,9 @@ def lexicon() -> dict[str, Concept]:
     """The curated concepts by name (``data/conditions.csv``)."""
     found: dict[str, Concept] = {}
     for number, row in enumerate(_rows("conditions.csv"), start=2):
+        if None in row:  # an unquoted comma in a phrase would silently cut the phrase list short
+            raise CodeSetFileError(str(DATA / "conditions.csv"), "more columns than the header (quote a phrase "
+                                   "holding a comma)", f"data row {number}")
         if not row.get("concept") or not row.get("start") or not row.get("phrases"):
             raise CodeSetFileError(str(DATA / "conditions.csv"), "a row without concept, start or phrases",
                                    f"data row {number}")

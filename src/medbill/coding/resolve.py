@@ -12,6 +12,14 @@ behaviour column) and poisonings and adverse effects through the Table of Drugs 
 then the intent column). When the words do not reach a billable code, or reach only an "unspecified" code
 that more documentation would change, the :class:`Resolution` carries a non-leading physician query
 listing the clinically reasonable options.
+
+A coder's general rules applied on the way: an inclusion term printed at a code or above it reaches the
+code (I.A.11), so an "Other …" code is chosen only through one; words a negation governs and list numbers
+are not documentation; "with" links a condition through one modifier ("with diabetic CKD", I.A.15); the
+7th character is the encounter's (a follow-up visit gives D); a BMI is coded only beside a documented weight
+condition (I.B.14); weeks of gestation and the trimester come from the documented gestational age
+(I.C.15.a.3, I.C.15.b.4); Z23 needs a vaccine given, Z79 a drug in long-term use; a healed fracture is
+history.
 """
 
 from __future__ import annotations
@@ -79,6 +87,15 @@ _PREGNANT = re.compile(r"\b(?:pregnant|pregnancy(?!\s+test)|gestation|gestationa
 _OBSTETRIC = frozenset(("prenatal", "antenatal", "antepartum", "ob", "obstetric", "obstetrics", "fundal", "fhr"))
 # Routine examinations whose codes split "with" / "without abnormal findings".
 _EXAMINATIONS = frozenset(("Z00.0", "Z00.12", "Z00.11", "Z01.0", "Z01.1"))
+# Z23 is for a vaccine given at the encounter; "offered", "due", "declined" or "next visit" is not one.
+_GIVEN_NOW = frozenset(("given", "administered", "today", "vaccinated", "received"))
+_NOT_GIVEN_YET = re.compile(r"\b(?:offered|due|declined|deferred|recommended|refused|to be given|will|next|"
+                            r"at the next|in the fall)\b", re.IGNORECASE)
+_TEMPORARY = re.compile(r"\b(?:start|started|starting|initiate|initiated|begin|correctional|sliding scale|consider|"
+                        r"considering|trial of|one dose|single dose|once|today|timing|bridge|bridging)\b",
+                        re.IGNORECASE)
+_TYPE_1 = re.compile(r"\b(?:type (?:1|i) (?:diabetes|dm)|t1dm|dm ?1|iddm|juvenile diabetes)\b", re.IGNORECASE)
+_NIHSS = re.compile(r"\b(?:nihss|nih stroke scale)\b[^0-9\n.]{0,40}?(\d{1,2})\b", re.IGNORECASE)
 _NOS = re.compile(r"\bNOS\b|\bNEC\b")
 _QUERY_END = ("other (please specify)", "clinically undetermined")
 
@@ -115,6 +132,7 @@ class _Work:
     notices: list[str] = field(default_factory=list)
     confidence: float = 0.9
     encounter: frozenset[str] = frozenset()  # words of the note's heading and reason for visit
+    encounter_note: frozenset[str] = frozenset()  # every word of the note
 
 
 # The lines that say what the encounter is (the 7th character is the encounter's, Guideline I.C.19.a).
@@ -153,6 +171,8 @@ def title_words(title: str) -> list[str]:
     words, "without …" clauses (the default when nothing is said) and small words left out."""
     text = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", title.lower())
     text = re.sub(r"\bwithout\b.*?(?=\bwith\b|\bin\b|,|$)", " ", text)
+    # "upper limb, including shoulder": what the code also covers need not be documented
+    text = re.sub(r"\bincluding\b[^,;]*", " ", text)
     # "of unspecified ligament of right ankle": the unspecified part need not be documented; a title that
     # starts "Unspecified systolic …" still needs its type.
     text = re.sub(r"(?<=\bof )unspecified\s+[a-z]+", " ", text)
@@ -193,7 +213,8 @@ class Resolver:
                 _line(note, start) or raw):
             context += " abnormal findings"  # a condition found at a routine examination (I.C.21.c.13)
         work = _Work(concept, said, frozenset(_stem(w) for w in note_words(f"{context} {concept}")),
-                     (Evidence(said, start, end),), encounter=encounter_words(note or ""))
+                     (Evidence(said, start, end),), encounter=encounter_words(note or ""),
+                     encounter_note=frozenset(words(note or context)))
         if not self.alpha:
             work.notices.append(INDEX_MISSING.format(on=self.on.isoformat()))
         info = concept_start(concept, self.snapshot)
@@ -203,6 +224,12 @@ class Resolver:
         if info.start == "@not-a-condition":
             work.trace.append(f"'{said}' names a test or procedure, not a condition: not coded")
             return self._finish(work, None, None)
+        if info.start == "@nihss":
+            return self._nihss(work, note or context)
+        if info.start.startswith(("G81", "G83.1", "G83.2", "G83.3")) and not {"dominant", "nondominant"} & work.context:
+            # I.C.6.a: side not said dominant or not: right is dominant, left is nondominant (unless ambidextrous)
+            work.context |= {"dominant"} if "right" in work.context or "ambidextrous" in work.context else (
+                {"nondominant"} if "left" in work.context else set())
         if info.start == "@gestation":
             return self._gestation(work, note or context)
         if info.start.startswith(("O", "Z34", "Z33")):
@@ -211,6 +238,15 @@ class Resolver:
             work.trace.append("pregnancy documented in an obstetric encounter: coded by the supervision (Z34) "
                               "or complication (O) code, not as an incidental pregnant state (Z33.1)")
             return self._finish(work, None, None)
+        if info.start == "Z23" and (not _GIVEN_NOW & set(words(raw)) or _NOT_GIVEN_YET.search(raw)):
+            work.trace.append("vaccine not documented as given at this encounter (offered, due, declined or "
+                              "planned): Z23 is for an immunization given (Guideline I.C.21.c.2)")
+            return self._finish(work, None, None)
+        if info.start.startswith("Z79"):
+            why = _not_long_term(raw, said, note or "", info.start)
+            if why:
+                work.trace.append(f"'{said}': {why}: no long-term drug use code (Guideline I.C.21.c.3)")
+                return self._finish(work, None, None)
         if info.start == "Z68":
             return self._bmi(work, f"{context} {note or ''}")
         if self.alpha and info.index and info.start not in ("@neoplasm", "@drug"):
@@ -239,6 +275,17 @@ class Resolver:
             if info is not None and not info.start.startswith(("Z", "@gestation", "@not")):
                 return True
         return False
+
+    def _nihss(self, work: _Work, text: str) -> Resolution:
+        """R29.7- from the first NIH Stroke Scale score documented (Guideline I.C.18.j: the initial score)."""
+        found = _NIHSS.search(text)
+        detail = self.snapshot.lookup(f"R29.7{int(found.group(1)):02d}") if found else None
+        if found is None or detail is None:
+            work.trace.append("NIHSS named without a score from 0 to 42: not coded")
+            return self._finish(work, None, None)
+        work.trace.append(f"first NIHSS score documented {found.group(1)} → {detail.code} '{detail.title}'")
+        work.conventions.append("NIHSS: the initial score documented (Guideline I.C.18.j)")
+        return self._finish(work, detail, None)
 
     def _gestation(self, work: _Work, text: str) -> Resolution:
         """Z3A weeks of gestation from the gestational age documented in an obstetric note (I.C.15.b.4)."""
@@ -358,8 +405,9 @@ class Resolver:
         scored: list[tuple[int, bool, str, list[str]]] = []
         for code, title in self._bases(detail).items():
             fits = []
+            either = _alternatives(title, context)
             for needed in self._wordings(detail.code, code, title):
-                needed = [w for w in needed if w not in free]
+                needed = [w for w in needed if w not in free and w not in either]
                 if all(w in context for w in needed) and ("other" not in needed or "other" in context):
                     gained = [w for w in needed if w not in above]
                     fits.append((len(set(gained)), gained))
@@ -402,7 +450,7 @@ class Resolver:
             if entry is None:
                 break
             holder_title = entry.title
-            extra = [w for w in own - set(title_words(holder_title)) if w != "other"]
+            extra = list(own - set(title_words(holder_title)))  # "other" here: the term is not for this code
             for note in self.snapshot.own_notes(holder):
                 if note.note_type == "inclusion_term":
                     found.append(title_words(_NOS.sub(" ", note.text)) + extra)
@@ -551,6 +599,8 @@ class Resolver:
         if info.start == "@drug":
             return self._drug(work, info.concept)
         injury = info.start[1:]
+        if injury == "fracture" and "healed" in work.context:
+            return self._healed_fracture(work)
         for site, start in sites().get(injury, []):
             if all(_stem(w) in work.context for w in site):
                 work.trace.append(f"{'Index not loaded' if not self.alpha else 'Tabular'}: {injury.title()}, "
@@ -561,6 +611,15 @@ class Resolver:
         work.trace.append(f"{injury}: no body site documented in the sentence")
         return self._finish(work, None, _query(work, options, f"site of the {injury}",
                                                "the site decides the category"))
+
+    def _healed_fracture(self, work: _Work) -> Resolution:
+        """A healed fracture is no current injury: its personal history code, the osteoporosis one when
+        the note documents osteoporosis (Z87.31-) and the traumatic one otherwise (Z87.81)."""
+        code = "Z87.310" if {"osteoporosis", "osteoporotic", "fragility"} & work.encounter_note else "Z87.81"
+        detail = self.snapshot.lookup(code)
+        work.trace.append(f"fracture documented as healed: personal history → {code}")
+        work.conventions.append("healed fracture: personal history code, not the injury (Guideline I.C.21.c.4)")
+        return self._finish(work, detail, None)
 
     def _neoplasm(self, work: _Work) -> Resolution:
         table = self._table("neoplasm")
@@ -581,6 +640,8 @@ class Resolver:
             return self._finish(work, None, _query(work, list(best.codes), "neoplasm behaviour",
                                                    f"no {column} code for the site"))
         work.trace.append(f"Neoplasm Table: {place}, column {column} → {code}")
+        # the column is the behaviour the Tabular title spells out ("Malignant neoplasm of …")
+        work.context |= {_stem(w) for w in words(f"{column} neoplasm")}
         result = self._tabular(work, code.rstrip("-").rstrip("."))
         if size == 0:
             query = _query(work, [], "primary site of the neoplasm", "site not documented")
@@ -627,6 +688,29 @@ _NEGATED_WORDS = re.compile(r"\b(?:without|no|not|denies|negative for)\b[^,.;:\n
                             re.IGNORECASE)
 # "1." or "2)" opening a list item numbers the problem list; it documents no stage or type.
 _LIST_NUMBER = re.compile(r"^\s*(?:#\s*)?\d{1,2}[.)]\s+", re.MULTILINE)
+
+
+def _not_long_term(sentence: str, said: str, note: str, code: str) -> str:
+    """Why a drug named in ``sentence`` is not long-term (current) use, or "" when it is: a drug started,
+    planned or given as a one-time or temporary treatment is not coded (I.C.21.c.3), nor insulin in type 1
+    diabetes, where insulin is inherent in the disease (category E10 asks for no Z79.4)."""
+    clauses = [c for c in re.split(r"[;,.:]", sentence) if said.lower() in c.lower()] or [sentence]
+    if _TEMPORARY.search(clauses[0]):
+        return "started, planned or temporary use"
+    if code == "Z79.4" and _TYPE_1.search(note):
+        return "insulin in type 1 diabetes"
+    return ""
+
+
+def _alternatives(title: str, context: frozenset[str]) -> frozenset[str]:
+    """Title words that need no documentation because their alternative is documented: in "right
+    bronchus or lung" the note that says "lung" has said enough."""
+    found: set[str] = set()
+    for first, second in re.findall(r"([a-z]+),? or ([a-z]+)", title.lower()):
+        first, second = _stem(first), _stem(second)
+        if first in context or second in context:
+            found |= {first, second}
+    return frozenset(found)
 
 
 def _line(note: str | None, at: int) -> str:
