@@ -14,7 +14,9 @@ from medbill.coding.note import NoteError
 from medbill.coding.suggest import Coder
 
 ON = date(2026, 5, 1)
-TITLES = {"E11.22": "Type 2 diabetes mellitus with diabetic chronic kidney disease",
+TITLES = {"J44.0": "Chronic obstructive pulmonary disease with (acute) lower respiratory infection",
+          "E11.621": "Type 2 diabetes mellitus with foot ulcer",
+          "E11.22": "Type 2 diabetes mellitus with diabetic chronic kidney disease",
           "E11.42": "Type 2 diabetes mellitus with diabetic polyneuropathy",
           "I11.0": "Hypertensive heart disease with heart failure",
           "I12.0": "Hypertensive chronic kidney disease with stage 5 chronic kidney disease or end stage renal disease",
@@ -39,15 +41,20 @@ def coded(code: str, at: int, title: str = "") -> Coded:
     (["I10", "I50.23", "N18.32"], ["I13.0", "I50.23", "N18.32"]),
     (["I10", "I50.9", "N18.6"], ["I13.2", "I50.9", "N18.6"]),
     (["E11.9", "I10", "N18.31"], ["E11.22", "I12.9", "N18.31"]),
+    (["E11.65", "N18.31"], ["E11.65", "E11.22", "N18.31"]),  # a specified diabetes code stays beside it
+    (["E11.9", "G62.9", "L97.512"], ["E11.42", "E11.621", "L97.512"]),  # every complication its own code
+    (["J44.9", "J18.9"], ["J44.0", "J18.9"]),  # COPD with a lower respiratory infection; code also it
+    (["J44.1", "J18.9"], ["J44.0", "J44.1", "J18.9"]),  # and with an exacerbation: both (I.C.10.a.1)
 ])
 def test_combination_codes_presume_the_link(codes: list[str], expected: list[str]) -> None:
     found = combine([coded(c, n * 10) for n, c in enumerate(codes)], TITLES)
     assert [c.code for c in found] == expected
     joined = [c for c in found if c.code in TITLES]
-    assert all("I.A.15" in c.conventions[0] or "I.C.9.a" in c.conventions[0] for c in joined)
+    assert all(any(ref in c.conventions[0] for ref in ("I.A.15", "I.C.9.a", "Tabular J44.0")) for c in joined)
 
 
-@pytest.mark.parametrize("codes", [["I10"], ["E11.9"], ["E11.65", "N18.31"], ["I10", "E78.5"], ["N18.31", "I50.9"]])
+@pytest.mark.parametrize("codes", [["I10"], ["E11.9"], ["I10", "E78.5"], ["N18.31", "I50.9"], ["J44.9", "J45.909"],
+                                   ["J44.1", "J30.9"]])
 def test_no_combination_without_both_conditions(codes: list[str]) -> None:
     assert [c.code for c in combine([coded(c, n) for n, c in enumerate(codes)], TITLES)] == codes
 
@@ -109,3 +116,33 @@ def test_negated_family_and_uncertain_mentions(coder: Coder) -> None:
 def test_bad_notes_get_a_clear_error(coder: Coder, source: str | bytes, problem: str) -> None:
     with pytest.raises(NoteError, match=problem):
         coder.suggest(source, on=ON)
+
+
+def test_stroke_deficits_are_not_integral_but_a_fever_beside_pneumonia_is() -> None:
+    from medbill.coding.suggest import _drop_integral_symptoms
+
+    found = [coded("I63.412", 100), coded("R47.01", 110), coded("R29.715", 120), coded("J18.9", 300),
+             coded("R50.9", 310)]
+    assert [c.code for c in _drop_integral_symptoms(found)] == ["I63.412", "R47.01", "R29.715", "J18.9"]
+
+
+def test_one_condition_gives_its_most_specific_code_but_two_sites_stay_two() -> None:
+    from dataclasses import replace
+
+    from medbill.coding.suggest import _one_per_condition
+
+    vague = replace(coded("I25.10", 10, "Atherosclerotic heart disease without angina pectoris"), concept="cad")
+    specific = replace(coded("I25.118", 50, "Atherosclerotic heart disease with other forms of angina"),
+                       concept="cad")
+    assert [c.code for c in _one_per_condition([vague, specific])] == ["I25.118"]
+    sacrum = replace(coded("L89.153", 10, "Pressure ulcer of sacral region, stage 3"), concept="pressure ulcer")
+    heel = replace(coded("L89.612", 40, "Pressure ulcer of right heel, stage 2"), concept="pressure ulcer")
+    assert [c.code for c in _one_per_condition([sacrum, heel])] == ["L89.153", "L89.612"]
+
+
+@pytest.mark.refdata
+def test_the_encounter_reason_is_first_listed(coder: Coder) -> None:
+    note = ("Reason for visit: chemotherapy, cycle 3.\nAssessment: 1. Adenocarcinoma of the right upper lobe of the "
+            "lung. 2. Encounter for antineoplastic chemotherapy.\n")
+    codes = codes_of(coder, note)
+    assert codes[0] == "Z51.11" and any(c.startswith("C34") for c in codes)

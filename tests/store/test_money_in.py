@@ -125,6 +125,11 @@ def test_a_bundling_denial_is_corrected_with_modifier_59_and_paid(imported: Engi
     assert validate(sent).is_valid and b"REF*F8*" + (original.payer_claim_number or "").encode() in sent.read_bytes()
     paid = post_835(imported, answer(imported, tmp_path, sent, sandbox, "corrected.835"), "poster")
     assert f"{corrected.claim.patient_control_number}: paid" in paid.moved  # with the secondary of MB00000001
+    assert "MB00000002: closed" in paid.moved  # the payer took the first payment back: the original is done
+    assert patient_account(imported, "P1002").visits[0].insurance_paid == sum(
+        (p.paid for p in era_payments(tmp_path / "corrected.835")
+         if p.patient_control_number in ("MB00000002", corrected.claim.patient_control_number)), D(0)) + sum(
+        (p.paid for p in era_payments(era) if p.patient_control_number == "MB00000002"), D(0))
     record_outcome(imported, denial.id, Outcome.WON, on=TODAY, by="biller", recovered=D("15.00"))
     assert denial_worklist(imported, TODAY) == []
 

@@ -161,18 +161,16 @@ def test_a_damaged_835_posts_nothing(imported: Engine, tmp_path: Path, damage: A
 
 def test_a_store_failure_midway_rolls_back_the_whole_file(imported: Engine, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from medbill.store.claims.repository import record_move as original
+    from medbill.store.remit.posting import _Poster
 
     path = era(tmp_path, adjudicate(imported, tmp_path))
-    calls: list[tuple[Any, ...]] = []
+    original = _Poster._write_moves
 
-    def failing(*args: Any, **kwargs: Any) -> None:
-        calls.append(args)
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        original(*args, **kwargs)
+    def failing(self: _Poster) -> None:  # the moves are written, then the disk fills up
+        original(self)
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr("medbill.store.remit.posting.record_move", failing)
+    monkeypatch.setattr(_Poster, "_write_moves", failing)
     with pytest.raises(RuntimeError):
         post_835(imported, path, "poster")
     assert sizes(imported) == [0] * len(TABLES)

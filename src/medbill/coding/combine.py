@@ -25,6 +25,7 @@ DIABETES_WITH = (
     (("E78",), "", True, ""),  # hyperlipidemia: no combination, listed to say so
 )
 DIABETES = ("E08", "E09", "E10", "E11", "E13")
+LOWER_RESPIRATORY_INFECTION = ("J12", "J13", "J14", "J15", "J16", "J17", "J18", "J20", "J21", "J22")
 CKD_STAGE_5_OR_ESRD = ("N18.5", "N18.6")
 
 
@@ -51,7 +52,23 @@ def combine(found: list[Coded], titles: dict[str, str]) -> list[Coded]:
     """Apply the combination-code conventions; ``titles`` gives the title of any code this may produce
     (the caller checks that the combined code exists in the release in force, and passes only those)."""
     found = _diabetes(found, titles)
+    found = _copd(found, titles)
     return _hypertension(found, titles)
+
+
+def _copd(found: list[Coded], titles: dict[str, str]) -> list[Coded]:
+    """COPD with a lower respiratory infection is J44.0, with the infection coded also (Tabular J44.0); with
+    an exacerbation as well, J44.0 and J44.1 are both reported (I.C.10.a.1)."""
+    copd = next((c for c in found if c.code.startswith("J44") and c.code != "J44.0"), None)
+    infection = next((c for c in found if c.code.startswith(LOWER_RESPIRATORY_INFECTION)), None)
+    if copd is None or infection is None or "J44.0" not in titles:
+        return found
+    merged = replace(_merge([copd, infection], "J44.0", titles["J44.0"],
+                            "combination code: COPD with (acute) lower respiratory infection; code also the "
+                            "infection (Tabular J44.0)"), position=copd.position, evidence=copd.evidence)
+    if copd.code == "J44.1":  # the exacerbation keeps its own code beside it
+        return [c2 for c in found for c2 in ((merged, c) if c is copd else (c,))]
+    return [merged if c is copd else c for c in found]
 
 
 def _merge(parts: list[Coded], code: str, title: str, convention: str) -> Coded:
@@ -63,22 +80,28 @@ def _merge(parts: list[Coded], code: str, title: str, convention: str) -> Coded:
 
 
 def _diabetes(found: list[Coded], titles: dict[str, str]) -> list[Coded]:
-    diabetes = next((c for c in found if _is(c.code, DIABETES) and c.code.endswith(".9")), None)
+    """Each documented complication of diabetes gets its combination code (as many as apply, I.C.4.a);
+    the "without complications" code then goes."""
+    diabetes = next((c for c in found if _is(c.code, DIABETES)), None)
     if diabetes is None:
         return found
     category = diabetes.code[:3]
+    made: list[Coded] = []
+    absorbed: set[int] = set()
     for prefixes, suffix, keep_other, note in DIABETES_WITH:
-        if not suffix:
-            continue
         other = next((c for c in found if _is(c.code, prefixes)), None)
         code = category + suffix
-        if other is None or code not in titles:
+        if not suffix or other is None or code not in titles or any(c.code == code for c in found):
             continue
-        merged = _merge([diabetes, other], code, titles[code],
-                        f"combination code, 'with' presumes the link (I.A.15, I.C.4.a): {note}")
-        rest = [c for c in found if c is not diabetes and (keep_other or c is not other)]
-        return [merged, *rest]  # one complication: further ones would need their own combination codes
-    return found
+        made.append(_merge([diabetes, other], code, titles[code],
+                           f"combination code, 'with' presumes the link (I.A.15, I.C.4.a): {note}"))
+        if not keep_other:
+            absorbed.add(id(other))
+    if not made:
+        return found
+    rest = [c for c in found if id(c) not in absorbed and not (c is diabetes and c.code.endswith(".9"))]
+    at = next((i for i, c in enumerate(rest) if c.position > diabetes.position), len(rest))
+    return [*rest[:at], *made, *rest[at:]]
 
 
 def _hypertension(found: list[Coded], titles: dict[str, str]) -> list[Coded]:

@@ -31,7 +31,7 @@ from medbill.coding.resolve import Resolver
 PRIMARY_SECTIONS = frozenset({"assessment", "assessment and plan", "impression", "diagnoses", "diagnosis",
                               "discharge diagnoses", "final diagnoses", "principal diagnosis"})
 CODE_REF = re.compile(r"\b([A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)")
-COMBINATIONS = ("E08.22", "E09.22", "E10.22", "E11.22", "E13.22", "E10.42", "E11.42", "E10.51", "E11.51",
+COMBINATIONS = ("J44.0", "E08.22", "E09.22", "E10.22", "E11.22", "E13.22", "E10.42", "E11.42", "E10.51", "E11.51",
                 "E10.43", "E11.43", "E10.621", "E11.621", "I11.0", "I12.0", "I12.9", "I13.0", "I13.2")
 
 
@@ -157,15 +157,25 @@ def _from_the_assessment(found: list[Coded]) -> list[Coded]:
     return [c for c in found if c.primary_section or c.code.startswith(CHRONIC) or c.code.startswith("Z")]
 
 
+VAGUE = ("unspecified", "without complications", "without angina", "uncomplicated")
+
+
+def _same_kind(vague: Coded, specific: Coded) -> bool:
+    """Two codes of one category that describe the same condition at two levels of detail: the vague one's
+    subcategory holds the specific one (F10.230 and F10.231), or the category has no subcategories in
+    common use (E11.9 and E11.22)."""
+    return specific.code[:5] == vague.code[:5] or vague.code.endswith(".9") or len(vague.code) <= 5
+
+
 def _drop_less_specific(found: list[Coded]) -> list[Coded]:
     """Of two codes of one category, an unspecified or "without complications" one yields to the specific
     one (E11.9 beside E11.22; I25.10 beside I25.118): the more specific code says all it said."""
-    vague = ("unspecified", "without complications", "without angina")
     keep = []
     for c in found:
         title = c.title.lower()
-        if any(v in title for v in vague) and any(o is not c and o.code[:3] == c.code[:3]
-                                                  and not any(v in o.title.lower() for v in vague) for o in found):
+        if any(v in title for v in VAGUE) and any(o is not c and o.code[:3] == c.code[:3]
+                                                  and not any(v in o.title.lower() for v in VAGUE)
+                                                  and _same_kind(c, o) for o in found):
             continue
         keep.append(c)
     return keep
@@ -179,6 +189,9 @@ def _one_per_condition(found: list[Coded]) -> list[Coded]:
     for c in found:
         key = (c.concept, c.code[:3]) if c.concept else (c.code, c.code)
         was = best.get(key)
+        if was is not None and not (_vaguer(was, c) or _vaguer(c, was)):
+            key = (c.concept, c.code)  # two sites or kinds of one condition: both are coded
+            was = best.get(key)
         if was is None or _specificity(c) > _specificity(was):
             keep = c if was is None else replace(c, evidence=was.evidence + c.evidence,
                                                   primary_section=was.primary_section or c.primary_section,
@@ -189,6 +202,13 @@ def _one_per_condition(found: list[Coded]) -> list[Coded]:
                                 primary_section=was.primary_section or c.primary_section,
                                 position=min(was.position, c.position))
     return list(best.values())
+
+
+def _vaguer(a: Coded, b: Coded) -> bool:
+    """``a`` says less than ``b``: its code is the start of ``b``'s, or its title is the unspecified,
+    uncomplicated or 'without' form."""
+    title = a.title.lower()
+    return b.code.startswith(a.code) or any(v in title for v in VAGUE)
 
 
 def _specificity(c: Coded) -> tuple[bool, bool, int, float]:
@@ -222,7 +242,12 @@ def _drop_integral_symptoms(found: list[Coded]) -> list[Coded]:
     def same_item(c: Coded) -> bool:
         return any(_near(e.start, s) for e in c.evidence for s, _ in spans)
 
-    return [c for c in found if not c.code.startswith("R") or not same_item(c)]
+    return [c for c in found if not c.code.startswith("R") or c.code.startswith(NOT_INTEGRAL) or not same_item(c)]
+
+
+# Signs coded with their condition by instruction: stroke deficits and the NIHSS score (I.C.9.e, I.C.18.i),
+# coma scale, severe sepsis, and bleeding with a coagulopathy (code also the manifestation).
+NOT_INTEGRAL = ("R29.7", "R29.8", "R47", "R13", "R40.2", "R65.2", "R04")
 
 
 def _near(a: int, b: int) -> bool:
@@ -250,6 +275,12 @@ def _weaker(a: Coded, b: Coded) -> Coded:
     return a if strength(a) < strength(b) else b
 
 
+# Encounter reasons sequenced first by the guidelines: chemotherapy (I.C.2.e.2), screening (I.C.21.c.5),
+# routine and well-child examinations (I.C.21.c.13), supervision of normal pregnancy (I.C.15.b.1),
+# contraceptive management (I.C.21.c.11).
+ENCOUNTER_FIRST = ("Z51.1", "Z12", "Z00", "Z34", "Z30.4", "Z01.4")
+
+
 @lru_cache(maxsize=4096)
 def _referred(snapshot: Icd10cmSnapshot, code: str, kind: str) -> tuple[str, ...]:
     """The codes named by the notes of ``kind`` that apply to ``code`` (its own and inherited ones)."""
@@ -265,7 +296,8 @@ def _referred(snapshot: Icd10cmSnapshot, code: str, kind: str) -> tuple[str, ...
 def _sequence(found: list[Coded], snapshot: Icd10cmSnapshot) -> list[Coded]:
     """First-listed: what the assessment names first (IV.A, II); then "code first" etiologies ahead of
     their manifestations (I.A.13)."""
-    ordered = sorted(found, key=lambda c: (not c.primary_section, c.position))
+    ordered = sorted(found, key=lambda c: (not c.code.startswith(ENCOUNTER_FIRST), not c.primary_section,
+                                           c.position))
     for _ in range(len(ordered)):
         moved = False
         for i, c in enumerate(ordered):
