@@ -329,3 +329,17 @@ def test_a_long_note_gives_the_same_answer_as_a_short_one() -> None:
     assert final.sentence is not None and final.sentence.text == "She denies hemoptysis."
     assert final.section == "history of present illness"
     assert text[final.start:final.end] == "hemoptysis"
+
+
+@pytest.mark.parametrize(("note", "target", "negated"), [
+    ("Acute MI ruled out by flat troponins.", "Acute MI", True),
+    ("DVT excluded by ultrasound.", "DVT", True),
+    ("Strep pharyngitis not suspected; viral URI.", "Strep pharyngitis", True),
+    ("Strep pharyngitis not suspected; viral URI.", "viral URI", False),
+    ("Rule out MI.", "MI", False),  # ruling out is uncertain, not negated
+    ("Pneumonia, cannot be excluded.", "Pneumonia", False),
+])
+def test_negation_said_after_the_condition(note: str, target: str, negated: bool) -> None:
+    start = note.index(target)
+    (mention,) = annotate(note, [(start, start + len(target), "condition")])
+    assert mention.negated is negated

@@ -146,3 +146,17 @@ def test_the_encounter_reason_is_first_listed(coder: Coder) -> None:
             "lung. 2. Encounter for antineoplastic chemotherapy.\n")
     codes = codes_of(coder, note)
     assert codes[0] == "Z51.11" and any(c.startswith("C34") for c in codes)
+
+
+@pytest.mark.refdata
+def test_an_inpatient_stay_is_grouped(coder: Coder) -> None:
+    note = ("Discharge summary. 70-year-old man.\nDischarge diagnoses:\n1. Heart failure.\n2. Acute tubular "
+            "necrosis.\n")
+    result = coder.suggest(note, setting=Setting.INPATIENT, on=ON)
+    assert result.drg is not None and result.drg["drg"] == 291 and result.drg["severity"] == "MCC"
+    assert coder.suggest(note, on=ON).drg is None  # outpatient: no DRG
+    vague = coder.suggest("Discharge summary. 70-year-old man.\nDischarge diagnoses:\n1. Pneumonia.\n2. Heart "
+                          "failure.\n", setting=Setting.INPATIENT, on=ON).drg
+    assert vague is not None and vague["severity"] == "NONE"
+    (better,) = [w for w in vague["what_if"] if w["instead_of"] == "I50.9"]
+    assert better["code"].startswith("I50.") and better["drg"] != vague["drg"]  # the query is worth a CC/MCC

@@ -59,6 +59,14 @@ def code(note: Annotated[str, typer.Argument(help="The clinical note (a text fil
             say(f"query: {q.question}")
             for option in q.options:
                 say(f"   - {option}")
+        if result.drg is not None:
+            d = result.drg
+            say(f"MS-DRG v{d['version']}: {d['drg']} {d['description']} (weight {d['weight'] or 'not loaded'})")
+            for sdx in d["secondary"]:
+                if sdx["severity"] != "NONE":
+                    say(f"   {sdx['code']} is a {sdx['severity']}" + ("" if sdx["counts"] else " (excluded here)"))
+            for w in d["what_if"]:
+                say(f"   documenting {w['code']} ({w['title']}) instead of {w['instead_of']} would give DRG {w['drg']}")
         if result.em is not None:
             em = result.em
             say(f"E/M: {em.code} ({em.category}, by {em.basis}) — {em.rationale}")

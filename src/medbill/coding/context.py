@@ -79,6 +79,13 @@ _CODING_RULES: tuple[tuple[str, str, str, list[dict[str, Any]] | None, int | Non
     # Negated
     ("absent", "NEGATED_EXISTENCE", "BACKWARD",
      [{"LOWER": {"IN": ["is", "are", "was", "were"]}, "OP": "?"}, {"LOWER": "absent"}], None),
+    # said after the condition: "acute MI ruled out by flat troponins", "DVT excluded", "strep not suspected"
+    ("ruled out after", "NEGATED_EXISTENCE", "BACKWARD",
+     [{"LOWER": {"IN": ["is", "are", "was", "were", "been"]}, "OP": "?"},
+      {"LOWER": {"IN": ["ruled", "excluded"]}}, {"LOWER": "out", "OP": "?"}], 6),
+    ("not suspected", "NEGATED_EXISTENCE", "BACKWARD",
+     [{"LOWER": {"IN": ["is", "are", "was", "were"]}, "OP": "?"}, {"LOWER": "not"},
+      {"LOWER": {"IN": ["suspected", "present", "seen", "found", "identified"]}}], 6),
     # Hypothetical
     ("watch for", "HYPOTHETICAL", "FORWARD",
      [{"LOWER": {"IN": ["watch", "monitor", "observe"]}}, {"LOWER": {"IN": ["for", "closely"]}}], None),

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -22,6 +23,7 @@ from medbill.codesets.lookup import CodeSets
 from medbill.coding.combine import Coded, combine, history_code
 from medbill.coding.concepts import find_conditions
 from medbill.coding.context import annotate, is_codeable
+from medbill.coding.drg import DrgError, demographics, group_stay
 from medbill.coding.em import level_em
 from medbill.coding.hcpcs import hcpcs_suggestions
 from medbill.coding.model import CodeSuggestion, CodeSystem, CodingResult, Mention, Query, Setting
@@ -82,7 +84,25 @@ class Coder:
         if setting is Setting.OUTPATIENT:  # inpatient drugs are paid within the DRG, not billed by J-code
             codes += tuple(hcpcs_suggestions(text, start_sequence=len(codes) + 1))
         em = level_em(text)
-        return CodingResult(codes, tuple(queries.values()), em, tuple(notices))
+        drg = self._drg(text, codes, setting, on, snapshot, notices)
+        return CodingResult(codes, tuple(queries.values()), em, tuple(notices), drg)
+
+    def _drg(self, text: str, codes: tuple[CodeSuggestion, ...], setting: Setting, on: date,
+             snapshot: Icd10cmSnapshot, notices: list[str]) -> dict[str, Any] | None:
+        """The MS-DRG of an inpatient stay as coded (the note's date taken as the discharge date)."""
+        diagnoses = [c.code for c in codes if c.system is CodeSystem.ICD10CM]
+        if setting is not Setting.INPATIENT or not diagnoses:
+            return None
+        age, sex = demographics(text)
+        try:
+            result = group_stay(diagnoses, on, age=age if age is not None else 65, sex=sex,
+                                engine=self.codes.engine, snapshot=snapshot)
+        except DrgError as exc:
+            notices.append(str(exc))
+            return None
+        if age is None:
+            notices.append("the note does not state the age; the stay was grouped as age 65")
+        return result.to_json()
 
     def _code(self, resolver: Resolver, text: str, mention: Mention,
               setting: Setting) -> tuple[Coded | None, Query | None, tuple[str, ...]]:
