@@ -74,6 +74,28 @@ def load(
                           highlight=False)
 
 
+@app.command("import-cpt")
+def import_cpt(file: Annotated[Path, typer.Argument(help="Your licensed CPT data file (code and descriptor per "
+                                                    "line, or a CSV with code and descriptor columns).")],
+               year: Annotated[int | None, typer.Option("--year", help="The CPT year (default: from the file "
+                                                          "name).")] = None,
+               replace: Annotated[bool, typer.Option(help="Replace that year's import.")] = False,
+               as_json: JsonFlag = False) -> None:
+    """Import your licensed CPT codes and descriptors into your store, for the coder's CPT suggestions.
+
+    medbill never ships CPT descriptors (they are the AMA's); they live only in the store you import them to.
+    """
+    from medbill.codesets.cpt import read_cpt
+    from medbill.store.codeset_loader import load_release
+
+    with handled(as_json):
+        result = load_release(_engine(), read_cpt(file, year=year), replace=replace)
+        if as_json:
+            emit_json(result)
+            return
+        say(result.message)
+
+
 @app.command("releases")
 def releases(as_json: JsonFlag = False) -> None:
     """List the loaded releases with their period in force, source file and checksum."""

@@ -23,6 +23,7 @@ from medbill.codesets.lookup import CodeSets
 from medbill.coding.combine import Coded, combine, history_code
 from medbill.coding.concepts import find_conditions
 from medbill.coding.context import annotate, is_codeable
+from medbill.coding.cpt import Descriptor, cpt_suggestions, cpt_table
 from medbill.coding.drg import DrgError, demographics, group_stay
 from medbill.coding.em import level_em
 from medbill.coding.hcpcs import hcpcs_suggestions
@@ -43,6 +44,7 @@ class Coder:
     def __init__(self, engine: Engine) -> None:
         self.codes = CodeSets(engine)
         self._resolvers: dict[date, Resolver] = {}
+        self._cpt: dict[date, tuple[Descriptor, ...]] = {}  # the user's licensed CPT import, if any
 
     def resolver(self, on: date) -> Resolver:
         if on not in self._resolvers:
@@ -83,6 +85,9 @@ class Coder:
                                      c.conventions, c.rationale) for n, c in enumerate(found, start=1))
         if setting is Setting.OUTPATIENT:  # inpatient drugs are paid within the DRG, not billed by J-code
             codes += tuple(hcpcs_suggestions(text, start_sequence=len(codes) + 1))
+        if on not in self._cpt:
+            self._cpt[on] = cpt_table(self.codes.engine, on)
+        codes += tuple(cpt_suggestions(text, self._cpt[on], start_sequence=len(codes) + 1))
         em = level_em(text)
         drg = self._drg(text, codes, setting, on, snapshot, notices)
         return CodingResult(codes, tuple(queries.values()), em, tuple(notices), drg)
