@@ -23,6 +23,7 @@ from medbill.cli import (
     remit,
     reports,
     scrub,
+    serve,
     users,
 )
 
@@ -46,6 +47,7 @@ app.command("demo")(demo.demo)
 app.command("code")(code.code)
 app.add_typer(code.eval_app, name="eval")
 app.command("scrub")(scrub.scrub)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

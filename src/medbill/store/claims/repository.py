@@ -74,7 +74,7 @@ def claim_key(conn: Connection, ref: str | int) -> int:
     """
     text = str(ref).strip()
     found = conn.execute(select(C.id).where(C.patient_control_number == text)).scalar()
-    if found is None and text.isdigit():
+    if found is None and text.isascii() and text.isdecimal():
         found = conn.execute(select(C.id).where(C.id == int(text))).scalar()
     if found is None:
         raise ClaimError(f"no claim {text!r} in the store (give its patient control number or id); "

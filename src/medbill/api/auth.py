@@ -1,0 +1,96 @@
+"""Who is calling and what they may do: Bearer token → :class:`Principal`, then the permission, then the
+tenant of the records reached.
+
+The checks run in that order and stop at the first refusal: no or bad token is 401 (with
+``WWW-Authenticate: Bearer``), a role without the route's permission 403, another tenant's records 404
+(see :mod:`medbill.api.tenancy`). Each route declares its guard once, ``Guard(permission, record_type)``;
+the attack-matrix test reads the same guard from the route, so a route cannot be left out of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from medbill.api.problems import Problem, instance_of
+from medbill.api.tenancy import check_tenant, enter_tenant
+from medbill.security.errors import AuthenticationFailed
+from medbill.security.roles import Permission, can
+from medbill.security.tenants import Principal
+from medbill.security.trail import AccessAction
+from medbill.store import security as store_security
+
+bearer = HTTPBearer(auto_error=False, description="An API token from 'medbill users token LOGIN'.")
+DEFAULT_REASON = "billing operations (api)"
+NOT_AUTHENTICATED = "send an API token as 'Authorization: Bearer <token>'"
+
+
+def engine_of(request: Request) -> Engine:
+    """The store the application was made with."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+@dataclass(frozen=True)
+class Caller:
+    """An authorised request: who, on which store, through which route, and why (for the access trail)."""
+
+    principal: Principal
+    engine: Engine
+    route: str
+    reason: str
+    record_type: str | None
+
+    def trail(self, action: AccessAction, record_id: str, record_type: str | None = None) -> None:
+        """Record in the access trail that this request read or changed ``record_id``."""
+        with self.engine.begin() as conn:
+            store_security.record(conn, self.principal, action, record_type or self.record_type or "record",
+                                  record_id, self.route, self.reason)
+
+
+def authenticate(request: Request,
+                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    """The principal of the Bearer token.
+
+    Raises:
+        Problem: 401 with ``WWW-Authenticate: Bearer`` when the token is missing, malformed, unknown,
+            expired or revoked (one message for all, as the store gives it).
+    """
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise Problem(401, NOT_AUTHENTICATED, headers=challenge)
+    try:
+        return store_security.authenticate_token(engine_of(request), credentials.credentials)
+    except AuthenticationFailed as exc:
+        raise Problem(401, str(exc), headers=challenge) from None
+
+
+class Guard:
+    """The dependency a route declares: ``permission`` needed (None: any signed-in user), and
+    ``record_type`` when the route reaches a tenant's patient data (its path parameter, if any, is the
+    record id)."""
+
+    def __init__(self, permission: Permission | None, record_type: str | None = None) -> None:
+        self.permission = permission
+        self.record_type = record_type
+
+    async def __call__(self, request: Request, principal: Annotated[Principal, Depends(authenticate)],
+                 x_access_reason: Annotated[str | None, Header(max_length=200, description=(
+                     "Why the records are read (kept in the access trail)."))] = None) -> Caller:
+        if self.permission is not None and not can(principal.role, self.permission):
+            raise Problem(403, f"{principal.login} ({principal.role.value}) may not "
+                               f"{self.permission.value.replace('_', ' ')}")
+        engine = engine_of(request)
+        if self.record_type is not None:
+            ids = list(request.path_params.values())
+            await run_in_threadpool(check_tenant, engine, principal, self.record_type,
+                                    str(ids[0]) if ids else None)
+        # Async on purpose: a guard run in the request's task can put the tenant in force for the route.
+        enter_tenant(principal)
+        reason = " ".join((x_access_reason or "").split()) or DEFAULT_REASON
+        return Caller(principal, engine, f"{request.method} {instance_of(request)}", reason, self.record_type)
