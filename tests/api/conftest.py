@@ -20,6 +20,7 @@ from medbill.security.roles import Role
 from medbill.store import open_store
 from medbill.store import security as store_security
 from medbill.store.claims import build_claim, import_encounters, read_encounter_file
+from medbill.store.tenancy import acting_for
 from tests.store.test_claims_repo import EXAMPLE, load_fee_schedules
 
 HOME, OTHER = "Valley Family Practice", "Hillside Clinic"
@@ -55,8 +56,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
             tokens[(tenant, role)] = store_security.issue_token(engine, login).token
     home = min(store_security.tenants(engine), key=lambda t: t.id)
     assert home.name == HOME, f"the store already had tenant {home.name!r}; the records would be its"
-    import_encounters(engine, read_encounter_file(EXAMPLE))
-    claim = build_claim(engine, "E1001", by="seed").claim.patient_control_number
+    with acting_for(home.id):  # the patient data is HOME's
+        import_encounters(engine, read_encounter_file(EXAMPLE))
+        claim = build_claim(engine, "E1001", by="seed").claim.patient_control_number
     engine.dispose()
     return Seeded(database, claim, tokens)
 

@@ -24,6 +24,7 @@ from medbill.security import Role, passwords
 from medbill.store import open_store
 from medbill.store.claims import import_encounters, read_encounter_file
 from medbill.store.security import add_tenant, add_user
+from medbill.store.tenancy import acting_for
 from medbill.web import create_web_app
 from tests.store.test_claims_repo import EXAMPLE, load_fee_schedules
 
@@ -48,8 +49,9 @@ def office_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         patch.setattr(passwords, "_hasher", lambda: FAST)
         engine = open_store(f"sqlite:///{path}")
         load_fee_schedules(engine)
-        import_encounters(engine, read_encounter_file(EXAMPLE))
-        add_tenant(engine, "Riverside Family Practice")
+        riverside = add_tenant(engine, "Riverside Family Practice")
+        with acting_for(riverside.id):  # the practice's own patients
+            import_encounters(engine, read_encounter_file(EXAMPLE))
         for login, role in USERS:
             add_user(engine, login, password=PASSWORD, role=role, tenant="Riverside Family Practice")
         engine.dispose()

@@ -23,6 +23,8 @@ from medbill import config
 from medbill.codesets.loading import load_file
 from medbill.store import open_store
 from medbill.store.claims import import_encounters, read_encounter_file
+from medbill.store.security import tenants
+from medbill.store.tenancy import acting_for
 from medbill.web import create_web_app
 from tests.store.test_claims_repo import example_doc, write_doc
 from tests.web.conftest import PASSWORD, TODAY, sandbox_835
@@ -66,7 +68,9 @@ def visits(office_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     visit = next(e for e in doc["encounters"] if e["encounter_id"] == "E1001")
     visit["lines"][1].update(code=WRONG_CODE, charge="40.00")
     doc["encounters"] = [{**visit, "encounter_id": VISIT}]
-    import_encounters(engine, read_encounter_file(write_doc(tmp_path / "visit.json", doc)))
+    (riverside,) = [t for t in tenants(engine) if t.name == "Riverside Family Practice"]
+    with acting_for(riverside.id):
+        import_encounters(engine, read_encounter_file(write_doc(tmp_path / "visit.json", doc)))
     yield engine
     engine.dispose()
 

@@ -38,6 +38,8 @@ def make_engine(url: str | None = None) -> Engine:
 def open_store(url: str | None = None, *, migrate: bool = True) -> Engine:
     """Open the store at ``url`` and bring its schema to the newest migration.
 
+    The engine scopes every query of patient data to the tenant in force (:mod:`medbill.store.tenancy`).
+
     Raises:
         StoreError: the database cannot be reached or migrated; the message names the URL.
     """
@@ -52,6 +54,9 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Engine:
             shown = engine.url.render_as_string(hide_password=True)
             raise StoreError(f"cannot open the store at {shown}: {exc.orig}. "
                              "Check MEDBILL_DATABASE_URL and that the server is running.") from exc
+    from medbill.store import tenancy
+
+    tenancy.install(engine)
     return engine
 
 

@@ -18,11 +18,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from medbill.security import AccessAction, AccessDenied, Permission, Principal, can
 from medbill.security.errors import AuthenticationFailed, CsrfError
 from medbill.store import security as store_security
+from medbill.store.tenancy import current_tenant
 
 SESSION_COOKIE = "medbill_session"
 CSRF_COOKIE = "medbill_csrf"
@@ -70,15 +72,20 @@ def state(request: Request) -> WebState:
     return found
 
 
-def signed_in(request: Request) -> Signed:
-    """The signed-in user, or :class:`LoginRequired` (no cookie, or a session expired, idle or closed)."""
+async def signed_in(request: Request) -> Signed:
+    """The signed-in user, or :class:`LoginRequired` (no cookie, or a session expired, idle or closed).
+
+    Async on purpose: run in the request's own task, it puts the user's tenant in force for the page, whose
+    code (here or in a worker thread, which copies the task's context) then sees only that practice's data.
+    """
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         raise LoginRequired("please log in")
     try:
-        principal = store_security.check_session(state(request).engine, session_id)
+        principal = await run_in_threadpool(store_security.check_session, state(request).engine, session_id)
     except AuthenticationFailed as exc:
         raise LoginRequired(str(exc)) from None
+    current_tenant.set(principal.tenant_id)
     return Signed(principal, session_id, request.cookies.get(CSRF_COOKIE, ""))
 
 

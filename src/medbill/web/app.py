@@ -69,20 +69,20 @@ def _add_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AccessDenied)
     async def forbidden(request: Request, exc: AccessDenied) -> Response:
-        return page(request, _maybe_signed(request), "error.html", 403, title="Not allowed", message=str(exc))
+        return page(request, await _maybe_signed(request), "error.html", 403, title="Not allowed", message=str(exc))
 
     @app.exception_handler(CsrfError)
     async def bad_form(request: Request, exc: CsrfError) -> Response:
-        return page(request, _maybe_signed(request), "error.html", 403, title="Form refused", message=str(exc))
+        return page(request, await _maybe_signed(request), "error.html", 403, title="Form refused", message=str(exc))
 
     @app.exception_handler(MedbillError)
     async def refused(request: Request, exc: MedbillError) -> Response:
-        return page(request, _maybe_signed(request), "error.html", 422, title="Not done", message=str(exc))
+        return page(request, await _maybe_signed(request), "error.html", 422, title="Not done", message=str(exc))
 
 
-def _maybe_signed(request: Request) -> Signed | None:
+async def _maybe_signed(request: Request) -> Signed | None:
     try:
-        return signed_in(request)
+        return await signed_in(request)
     except LoginRequired:
         return None
 

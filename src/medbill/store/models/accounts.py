@@ -7,6 +7,9 @@ action made one, the corrected or void claim and the appeal letter. ``denial_ste
 append-only. ``patient_payment``: money a patient paid (kind ``payment``) or was refunded (``refund``),
 to one visit (``claim_id``) or to the account. ``patient_statement``: each statement produced.
 Money is integer cents.
+
+Every table here belongs to one tenant (``tenant_id``, filled from the tenant in force; see
+:mod:`medbill.store.tenancy`, which scopes every query of them).
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from __future__ import annotations
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
 
 from medbill.store.metadata import metadata
+from medbill.store.tenancy import tenant_column
 
 denial_followup = Table(
     "denial_followup", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("adjustment_id", Integer, ForeignKey("posting_adjustment.id", ondelete="CASCADE"), nullable=False,
            unique=True),
@@ -32,6 +37,7 @@ denial_followup = Table(
 
 denial_step = Table(
     "denial_step", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("followup_id", Integer, ForeignKey("denial_followup.id", ondelete="CASCADE"), nullable=False,
            index=True),
@@ -45,6 +51,7 @@ denial_step = Table(
 
 patient_payment = Table(
     "patient_payment", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("patient_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("kind", String(10), nullable=False),  # payment, refund
@@ -58,6 +65,7 @@ patient_payment = Table(
 
 patient_statement = Table(
     "patient_statement", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("patient_id", Integer, ForeignKey("person.id"), nullable=False, index=True),
     Column("statement_date", Date, nullable=False),

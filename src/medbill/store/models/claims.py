@@ -4,7 +4,7 @@ the acknowledgements received (SQLAlchemy Core; see ``store/metadata.py`` for wh
 Only :mod:`medbill.store.claims` reads and writes them; the rest of medbill sees the domain model
 (:mod:`medbill.claims`). Money is integer cents; codes and identifiers are strings.
 
-``person``: a patient (``account_number`` set, unique) or a subscriber who is not a patient.
+``person``: a patient (``account_number`` set, unique in its tenant) or a subscriber who is not a patient.
 ``payer`` / ``provider``: stored once per distinct content (an NPI can appear with two taxonomies, a
 payer id under two claim filing codes). ``coverage``: one insurance of a patient, with the latest
 eligibility answer (271) in the ``eligibility_*`` columns; ``eligibility_coinsurance`` is a fraction
@@ -23,6 +23,10 @@ of a claim's status, with why and, when a file caused it, which file.
 
 ``submission``: an 837 written (file name, sha256, ISA13/GS06), ``submission_claim``: which claim went
 in which group (GS06) and transaction set (ST02). ``acknowledgement``: a 999/277CA read (sha256).
+
+Every table here belongs to one tenant (``tenant_id``, filled from the tenant in force; see
+:mod:`medbill.store.tenancy`, which scopes every query of them); account numbers, visit numbers, claim numbers,
+ISA13 and file digests are unique within a tenant.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from sqlalchemy import (
 )
 
 from medbill.store.metadata import metadata
+from medbill.store.tenancy import tenant_column
 
 UNITS = Numeric(9, 3)
 STATUS = String(20)
@@ -59,17 +64,20 @@ def _address() -> list[Column[Any]]:
 
 person = Table(
     "person", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
-    Column("account_number", String(38), nullable=True, unique=True),  # the practice's patient account
+    Column("account_number", String(38), nullable=True),  # the practice's patient account
     Column("last_name", String(60), nullable=False),
     Column("first_name", String(35), nullable=False),
     Column("birth_date", Date, nullable=False),
     Column("sex", String(1), nullable=False),
     *_address(),
+    UniqueConstraint("tenant_id", "account_number"),
 )
 
 payer = Table(
     "payer", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("edi_id", String(80), nullable=False, index=True),  # 2010BB NM109 payer id
     Column("name", String(60), nullable=False),
@@ -79,6 +87,7 @@ payer = Table(
 
 provider = Table(
     "provider", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("npi", String(10), nullable=False, index=True),
     Column("name", String(100), nullable=False),
@@ -90,6 +99,7 @@ provider = Table(
 
 coverage = Table(
     "coverage", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("patient_id", Integer, ForeignKey("person.id"), nullable=False),
     Column("payer_id", Integer, ForeignKey("payer.id"), nullable=False),
@@ -109,17 +119,20 @@ coverage = Table(
 
 encounter_file = Table(
     "encounter_file", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("file_name", String(255), nullable=False),
-    Column("sha256", String(64), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
     Column("encounter_count", Integer, nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "sha256"),
 )
 
 encounter = Table(
     "encounter", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
-    Column("encounter_id", String(50), nullable=False, unique=True),  # the practice's visit number
+    Column("encounter_id", String(50), nullable=False),  # the practice's visit number
     Column("file_id", Integer, ForeignKey("encounter_file.id"), nullable=False),
     Column("patient_id", Integer, ForeignKey("person.id"), nullable=False),
     Column("service_date", Date, nullable=False),
@@ -130,10 +143,12 @@ encounter = Table(
     Column("fee_schedule_mac", String(5), nullable=True),  # MPFS locality used to price missing charges
     Column("fee_schedule_locality", String(2), nullable=True),
     Column("institutional", JSON(none_as_null=True), nullable=True),
+    UniqueConstraint("tenant_id", "encounter_id"),
 )
 
 encounter_diagnosis = Table(
     "encounter_diagnosis", metadata,
+    tenant_column(),
     Column("encounter_id", Integer, ForeignKey("encounter.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, primary_key=True),  # 1 = first-listed / principal
     Column("code", String(8), nullable=False),
@@ -158,6 +173,7 @@ def _line_columns() -> list[Column[Any]]:
 
 encounter_line = Table(
     "encounter_line", metadata,
+    tenant_column(),
     Column("encounter_id", Integer, ForeignKey("encounter.id", ondelete="CASCADE"), primary_key=True),
     *_line_columns(),
     Column("charge_cents", Integer, nullable=True),
@@ -165,8 +181,9 @@ encounter_line = Table(
 
 claim = Table(
     "claim", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
-    Column("patient_control_number", String(38), nullable=False, unique=True),  # CLM01
+    Column("patient_control_number", String(38), nullable=False),  # CLM01
     Column("encounter_id", Integer, ForeignKey("encounter.id"), nullable=False, index=True),
     Column("coverage_id", Integer, ForeignKey("coverage.id"), nullable=False),
     Column("frequency", String(1), nullable=False),
@@ -176,10 +193,12 @@ claim = Table(
     Column("total_cents", Integer, nullable=False),
     Column("payer_claim_number", String(50), nullable=True),  # from the 277CA/835
     Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "patient_control_number"),
 )
 
 claim_other_coverage = Table(
     "claim_other_coverage", metadata,
+    tenant_column(),
     Column("claim_id", Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("coverage_id", Integer, ForeignKey("coverage.id"), nullable=False),
@@ -187,6 +206,7 @@ claim_other_coverage = Table(
 
 claim_line = Table(
     "claim_line", metadata,
+    tenant_column(),
     Column("claim_id", Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True),
     *_line_columns(),
     Column("charge_cents", Integer, nullable=False),
@@ -195,20 +215,23 @@ claim_line = Table(
 
 submission = Table(
     "submission", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("file_name", String(255), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("guide", String(20), nullable=False),  # 005010X222A1 (837P), 005010X223A2 (837I)
-    Column("interchange_control", Integer, nullable=False, unique=True),  # ISA13
+    Column("interchange_control", Integer, nullable=False),  # ISA13
     Column("group_control", Integer, nullable=False),  # GS06
     Column("sender_id", String(15), nullable=False),
     Column("receiver_id", String(15), nullable=False),
     Column("claim_count", Integer, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "interchange_control"),
 )
 
 submission_claim = Table(
     "submission_claim", metadata,
+    tenant_column(),
     Column("submission_id", Integer, ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True),
     Column("claim_id", Integer, ForeignKey("claim.id"), primary_key=True),
     Column("group_control", String(9), nullable=False),  # GS06 of the group holding the claim
@@ -218,18 +241,21 @@ submission_claim = Table(
 
 acknowledgement = Table(
     "acknowledgement", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("file_name", String(255), nullable=False),
-    Column("sha256", String(64), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
     Column("kind", String(5), nullable=False),  # 999 or 277CA
     Column("accepted", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
     Column("unmatched", Integer, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "sha256"),
 )
 
 claim_transition = Table(
     "claim_transition", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("claim_id", Integer, ForeignKey("claim.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("from_status", STATUS, nullable=False),

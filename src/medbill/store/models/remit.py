@@ -9,25 +9,43 @@ payment in it (one transaction set: BPR amount, TRN trace number, payer). ``clai
 payment (CLP) and the stored claim it was posted to (NULL when none matched); ``line_posting``: a service
 payment (SVC) and the billed lines it answers; ``posting_adjustment``: the CAS rows of a claim (line NULL)
 or a line, by group and reason. ``posting_exception``: what needs a poster's eyes, until resolved (by whom, and what was done).
+
+Every table here belongs to one tenant (``tenant_id``, filled from the tenant in force; see
+:mod:`medbill.store.tenancy`, which scopes every query of them); a file digest is unique within a tenant.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from medbill.store.metadata import metadata
+from medbill.store.tenancy import tenant_column
 
 remittance_file = Table(
     "remittance_file", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("file_name", String(255), nullable=False),
-    Column("sha256", String(64), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
     Column("posted_at", DateTime(timezone=True), nullable=False),
     Column("posted_by", String(60), nullable=False),
+    UniqueConstraint("tenant_id", "sha256"),
 )
 
 remittance = Table(
     "remittance", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("file_id", Integer, ForeignKey("remittance_file.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("set_control", String(9), nullable=False),  # ST02
@@ -41,6 +59,7 @@ remittance = Table(
 
 claim_posting = Table(
     "claim_posting", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("remittance_id", Integer, ForeignKey("remittance.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("claim_id", Integer, ForeignKey("claim.id"), nullable=True, index=True),  # NULL: matched no claim
@@ -60,6 +79,7 @@ claim_posting = Table(
 
 line_posting = Table(
     "line_posting", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("claim_posting_id", Integer, ForeignKey("claim_posting.id", ondelete="CASCADE"), nullable=False,
            index=True),
@@ -81,6 +101,7 @@ line_posting = Table(
 
 posting_adjustment = Table(
     "posting_adjustment", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("claim_posting_id", Integer, ForeignKey("claim_posting.id", ondelete="CASCADE"), nullable=False,
            index=True),
@@ -93,6 +114,7 @@ posting_adjustment = Table(
 
 posting_exception = Table(
     "posting_exception", metadata,
+    tenant_column(),
     Column("id", Integer, primary_key=True),
     Column("file_id", Integer, ForeignKey("remittance_file.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("claim_id", Integer, ForeignKey("claim.id"), nullable=True),
@@ -109,6 +131,7 @@ posting_exception = Table(
 # its 837 carries that claim posting as the other payer's adjudication (COB loops 2320/2330/2430).
 coordination = Table(
     "coordination", metadata,
+    tenant_column(),
     Column("claim_id", Integer, ForeignKey("claim.id", ondelete="CASCADE"), primary_key=True),  # the next claim
     Column("prior_posting_id", Integer, ForeignKey("claim_posting.id"), nullable=False, index=True),
 )
