@@ -112,7 +112,10 @@ def main() -> None:
         }
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # graceful shutdown waits for wrk's idle keep-alive connections
+            server.kill()
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
