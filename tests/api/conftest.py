@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,15 +17,19 @@ from sqlalchemy import Engine
 from medbill import config
 from medbill.api import create_app
 from medbill.codesets.loading import load_file
+from medbill.oversight.coding_audit import ChartCode
 from medbill.security.roles import Role
 from medbill.store import open_store
 from medbill.store import security as store_security
 from medbill.store.claims import build_claim, import_encounters, read_encounter_file
+from medbill.store.coded_charts import CodedLine, save_chart, user_id
+from medbill.store.coding_audits import draw_audit
 from medbill.store.tenancy import acting_for
 from tests.store.test_claims_repo import EXAMPLE, load_fee_schedules
 
 HOME, OTHER = "Valley Family Practice", "Hillside Clinic"
 PASSWORD = "Tr0ub4dor&3-horse-staple"
+CHART, AUDIT = "CH-7741", "Audit-7741"  # a coded chart and a coding audit of HOME
 ICD10CM = config.bundled_data_dir() / "official" / "icd10cm" / "icd10c-tabular-April-1-2026.xml.gz"
 
 
@@ -59,6 +64,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     with acting_for(home.id):  # the patient data is HOME's
         import_encounters(engine, read_encounter_file(EXAMPLE))
         claim = build_claim(engine, "E1001", by="seed").claim.patient_control_number
+        coder, auditor = (user_id(engine, f"{role}.a") for role in ("coder", "auditor"))
+        save_chart(engine, chart_number=CHART, note="Mr Fictus, type 2 diabetes with CKD stage 3a.",
+                   setting="outpatient", service_date=date(2025, 6, 2), coder_id=coder,
+                   lines=[CodedLine(ChartCode.parse("E11.22")), CodedLine(ChartCode.parse("99213"))])
+        draw_audit(engine, name=AUDIT, size=1, drawn_by=auditor, seed=1)
     engine.dispose()
     return Seeded(database, claim, tokens)
 

@@ -16,12 +16,14 @@ from httpx import Response
 from medbill.api.app import api_routes
 from medbill.api.auth import Guard
 from medbill.security.roles import Permission, Role, can
-from tests.api.conftest import OTHER, Seeded, bearer
+from tests.api.conftest import AUDIT, CHART, OTHER, Seeded, bearer
 
 # Identifiers of real records of the store's tenant (claim filled in from the seed).
-PATH_VALUES = {"code": "E11.9", "encounter_id": "E1001", "account": "P1001", "exception_id": "1", "denial_id": "1"}
+PATH_VALUES = {"code": "E11.9", "encounter_id": "E1001", "account": "P1001", "exception_id": "1", "denial_id": "1",
+               "chart_number": CHART, "audit_name": AUDIT}
 # What another tenant must never see: the example patients' names, accounts and member ids, claim numbers.
-SECRETS = ("Testwood", "Marian", "Samplefield", "Fictus", "P1001", "P1002", "E1001", "9ZZ9ZZ9ZZ91", "MB0")
+SECRETS = ("Testwood", "Marian", "Samplefield", "Fictus", "P1001", "P1002", "E1001", "9ZZ9ZZ9ZZ91", "MB0", CHART,
+           AUDIT)
 ADMIN_ONLY = {Permission.MANAGE_TENANTS, Permission.LOAD_CODE_SETS}
 PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
 
@@ -47,7 +49,7 @@ def call(client: TestClient, method: str, path: str, claim: str, headers: dict[s
     values = {**PATH_VALUES, "claim": claim}
     url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
     query = {"q": "diabetes"} if path.endswith("/codes/icd10cm") else {}
-    body: dict[str, Any] = {"json": {}} if method == "POST" else {}
+    body: dict[str, Any] = {"json": {}} if method in ("POST", "PUT") else {}
     response: Response = client.request(method, url, params=query, headers=headers, **body)
     return response
 
@@ -163,13 +165,14 @@ def test_the_tenant_put_in_force_by_the_guard_reaches_the_route(
 def test_every_patient_data_read_is_in_the_access_trail(client: TestClient, store: Any, seeded: Seeded) -> None:
     from medbill.store.security import trail_lines
 
-    manager = bearer(seeded.token(Role.MANAGER))
     answered = 0
     for method, path, guard in operations():
         if method != "GET" or guard.record_type is None:
             continue
+        role = Role.MANAGER if guard.permission is None or can(Role.MANAGER, guard.permission) else Role.AUDITOR
         before = len(trail_lines(store))
-        response = call(client, method, path, seeded.claim, {**manager, "X-Access-Reason": "month-end review"})
+        response = call(client, method, path, seeded.claim,
+                        {**bearer(seeded.token(role)), "X-Access-Reason": "month-end review"})
         lines = trail_lines(store)
         if response.status_code != 200:  # e.g. denial 1 does not exist in the seeded store: nothing was read
             assert response.status_code == 404 and len(lines) == before, path
@@ -177,5 +180,5 @@ def test_every_patient_data_read_is_in_the_access_trail(client: TestClient, stor
         answered += 1
         assert len(lines) == before + 1, path
         facts = lines[-1].entry.facts
-        assert facts.route == f"GET {path}" and facts.reason == "month-end review" and lines[-1].login == "manager.a"
+        assert facts.route == f"GET {path}" and facts.reason == "month-end review" and lines[-1].login == f"{role.value}.a"
     assert answered >= 8

@@ -14,6 +14,7 @@ from medbill.api.problems import Problem
 from medbill.security.tenants import Principal
 from medbill.store.models import accounts as a
 from medbill.store.models import claims as c
+from medbill.store.models import coding_work as w
 from medbill.store.models import remit as r
 from medbill.store.tenancy import acting_for, current_tenant
 
@@ -25,6 +26,8 @@ LOOKUPS = {
     "denial": (r.posting_adjustment, ("id",)),
     "remittance": (r.posting_exception, ("id",)),
     "denial_followup": (a.denial_followup, ("id",)),
+    "chart": (w.coded_chart, ("chart_number",)),
+    "coding_audit": (w.coding_audit, ("name",)),
 }
 
 

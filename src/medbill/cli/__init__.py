@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from medbill.cli import (
+    audits,
     claims,
     code,
     codes,
@@ -29,6 +30,8 @@ from medbill.cli import (
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="medbill: medical billing and coding, end to end.")
+app.add_typer(audits.audits_app, name="audits")
+app.add_typer(audits.charts_app, name="charts")
 app.add_typer(claims.app, name="claims")
 app.add_typer(codes.app, name="codes")
 app.add_typer(data.app, name="data")

@@ -16,6 +16,7 @@ overpayment risk (over-coding). Outpatient diagnoses move no fee-schedule paymen
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -108,6 +109,18 @@ class ChartCode:
         mods = "".join(f"-{m}" for m in self.modifiers)
         units = "" if self.units == 1 else f" x{self.units.normalize()}"
         return f"{self.code}{mods}{units}"
+
+
+def parse_codes(text: str) -> list[ChartCode]:
+    """``"E11.22, 99214-25 J3301x2"`` → codes, as a coder or auditor types them (CLI, API and web).
+
+    Raises:
+        AuditError: nothing given, or a code :meth:`ChartCode.parse` refuses.
+    """
+    codes = [ChartCode.parse(part) for part in re.split(r"[\s,;]+", text) if part]
+    if not codes:
+        raise AuditError("no codes given; write them separated by spaces, e.g. 'E11.22 I12.9 99214'")
+    return codes
 
 
 class Finding(StrEnum):
@@ -285,16 +298,15 @@ class Accuracy:
     reviewed: int = 0
     right: int = 0
     findings: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def rate(self) -> Decimal | None:
-        return None if not self.reviewed else (Decimal(self.right) / self.reviewed).quantize(Decimal("0.0001"))
+    rate: Decimal | None = None  # right / reviewed, to 4 places (None: nothing reviewed)
 
 
 def accuracy(differences: Iterable[Difference]) -> Accuracy:
     diffs = list(differences)
     counts = Counter(d.finding.value for d in diffs if d.is_error)
-    return Accuracy(len(diffs), sum(1 for d in diffs if not d.is_error), dict(sorted(counts.items())))
+    right = sum(1 for d in diffs if not d.is_error)
+    rate = (Decimal(right) / len(diffs)).quantize(Decimal("0.0001")) if diffs else None
+    return Accuracy(len(diffs), right, dict(sorted(counts.items())), rate)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 from medbill.oversight.coding_audit import AuditError, ChartCode, CodeKind
+from medbill.security.roles import Permission, Role, can
 from medbill.store.models import claims as c
 from medbill.store.models import coding_work as w
 from medbill.store.models import security as s
+from medbill.store.releases import connected
 from medbill.store.tenancy import tenant_in_force
 
 VERDICTS = ("accepted", "edited", "added", "queried")
@@ -53,16 +55,19 @@ class CodedChart:
         return tuple(line.code for line in self.lines if line.verdict != "queried")
 
 
-def user_id(conn: Connection, login: str) -> int:
-    """The id of ``login``, a user of the tenant in force.
+def user_id(db: Engine | Connection, login: str, needs: Permission | None = None) -> int:
+    """The id of ``login``, an active user of the tenant in force (holding ``needs``, if given).
 
     Raises:
-        AuditError: no such user in this practice.
+        AuditError: no such user in this practice, or a role without the permission.
     """
-    row = conn.execute(select(s.app_user.c.id, s.app_user.c.tenant_id)
-                       .where(s.app_user.c.login == login)).first()
-    if row is None or row.tenant_id != tenant_in_force():
-        raise AuditError(f"no user {login!r} in this practice; see 'medbill users list'")
+    with connected(db) as conn:
+        row = conn.execute(select(s.app_user.c.id, s.app_user.c.tenant_id, s.app_user.c.role,
+                                  s.app_user.c.active).where(s.app_user.c.login == login)).first()
+    if row is None or row.tenant_id != tenant_in_force() or not row.active:
+        raise AuditError(f"no active user {login!r} in this practice; see 'medbill users list'")
+    if needs is not None and not can(Role(row.role), needs):
+        raise AuditError(f"{login} ({row.role}) may not {needs.value.replace('_', ' ')}")
     return int(row.id)
 
 

@@ -162,7 +162,8 @@ def draw_audit(engine: Engine, *, name: str, size: int, drawn_by: int, criteria:
 
 
 def _said(criteria: SampleCriteria) -> str:
-    parts = [f"{k} {v}" for k, v in criteria.to_json().items() if v not in (None, [])]
+    parts = [f"{k} {', '.join(v) if isinstance(v, list) else v}" for k, v in criteria.to_json().items()
+             if v not in (None, [])]
     return ", ".join(parts) or "any criteria (no chart has been coded and saved yet)"
 
 
