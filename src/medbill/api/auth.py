@@ -5,11 +5,19 @@ The checks run in that order and stop at the first refusal: no or bad token is 4
 ``WWW-Authenticate: Bearer``), a role without the route's permission 403, another tenant's records 404
 (see :mod:`medbill.api.tenancy`). Each route declares its guard once, ``Guard(permission, record_type)``;
 the attack-matrix test reads the same guard from the route, so a route cannot be left out of it.
+
+A token the store accepted is remembered for :data:`TOKEN_TTL` seconds (:class:`TokenCache`): asking the
+store costs more than the rest of a code lookup.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -28,6 +36,8 @@ from medbill.store import security as store_security
 bearer = HTTPBearer(auto_error=False, description="An API token from 'medbill users token LOGIN'.")
 DEFAULT_REASON = "billing operations (api)"
 NOT_AUTHENTICATED = "send an API token as 'Authorization: Bearer <token>'"
+TOKEN_TTL = 5.0  # seconds a revoked token, or a deactivated user's, may still be accepted by this process
+TOKEN_CACHE_SIZE = 4096
 
 
 def engine_of(request: Request) -> Engine:
@@ -53,9 +63,60 @@ class Caller:
                                   record_id, self.route, self.reason)
 
 
-def authenticate(request: Request,
-                 credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
-    """The principal of the Bearer token.
+class TokenCache:
+    """The principals of API tokens the store accepted lately, kept for ``ttl`` seconds.
+
+    Why: the store's answer costs a query and a transaction per request, more than a code lookup itself.
+    The bound this buys it with: a token revoked (or its user deactivated, or given another role) by
+    another process is still accepted here for at most ``ttl`` seconds; :meth:`forget` drops them at once.
+    Only acceptances are kept, never refusals, and under the SHA-256 digest of the whole token, so a token
+    that differs in one character is always asked of the store; no entry outlives the token's expiry.
+    """
+
+    def __init__(self, ttl: float = TOKEN_TTL, size: int = TOKEN_CACHE_SIZE,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.ttl, self.size, self._clock, self._wall = ttl, size, clock, wall
+        self._accepted: dict[str, tuple[float, datetime, Principal]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def get(self, token: str) -> Principal | None:
+        """The principal of ``token`` if the store accepted it less than ``ttl`` seconds ago."""
+        found = self._accepted.get(self._key(token))
+        if found is None:
+            return None
+        until, expires_at, principal = found
+        if self._clock() >= until or self._wall() >= expires_at:
+            return None
+        return principal
+
+    def put(self, token: str, accepted: store_security.AcceptedToken) -> None:
+        """Remember that the store accepted ``token`` just now."""
+        with self._lock:
+            if len(self._accepted) >= self.size:  # a full cache starts again: refills cost one query each
+                self._accepted.clear()
+            self._accepted[self._key(token)] = (self._clock() + self.ttl, accepted.expires_at,
+                                                accepted.principal)
+
+    def forget(self) -> None:
+        """Drop every remembered token (after a revocation in this process, so it takes effect at once)."""
+        with self._lock:
+            self._accepted.clear()
+
+
+def token_cache(request: Request) -> TokenCache:
+    """The application's :class:`TokenCache`."""
+    cache: TokenCache = request.app.state.token_cache
+    return cache
+
+
+async def authenticate(request: Request,
+                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Principal:
+    """The principal of the Bearer token: from the :class:`TokenCache`, else from the store.
 
     Raises:
         Problem: 401 with ``WWW-Authenticate: Bearer`` when the token is missing, malformed, unknown,
@@ -64,10 +125,17 @@ def authenticate(request: Request,
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Problem(401, NOT_AUTHENTICATED, headers=challenge)
+    token = credentials.credentials
+    cache = token_cache(request)
+    principal = cache.get(token)
+    if principal is not None:
+        return principal
     try:
-        return store_security.authenticate_token(engine_of(request), credentials.credentials)
+        accepted = await run_in_threadpool(store_security.accept_token, engine_of(request), token)
     except AuthenticationFailed as exc:
         raise Problem(401, str(exc), headers=challenge) from None
+    cache.put(token, accepted)
+    return accepted.principal
 
 
 class Guard:

@@ -7,6 +7,7 @@ the nearest codes), valid only in another period (with the periods), or no relea
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from sqlalchemy import Connection, Engine
@@ -22,11 +23,16 @@ ICD10CM = "ICD-10-CM"
 
 
 class CodeSets:
-    """Code-set lookups over one store. Snapshots (whole releases in memory) are cached per release."""
+    """Code-set lookups over one store. Snapshots (whole releases in memory) are cached per release.
+
+    One instance may be shared by threads (a server's requests): a snapshot is built once however many
+    threads ask for it at the same moment, the others wait for it rather than each building their own.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._snapshots: dict[int, Icd10cmSnapshot] = {}
+        self._building = threading.Lock()
 
     def lookup(self, code: str, on: date | None = None) -> CodeDetail:
         """The ICD-10-CM detail of ``code`` on ``on`` (default today), asking the store per code.
@@ -50,9 +56,22 @@ class CodeSets:
         on = on or date.today()
         with self.engine.connect() as conn:
             release_id, ref = self._in_force(conn, on)
-            if release_id not in self._snapshots:
-                self._snapshots[release_id] = load_snapshot(conn, release_id, ref)
-        return self._snapshots[release_id]
+        return self.snapshot_of(release_id, ref)
+
+    def snapshot_of(self, release_id: int, ref: ReleaseRef) -> Icd10cmSnapshot:
+        """The snapshot of the loaded release ``release_id`` (built on first use, then kept)."""
+        found = self._snapshots.get(release_id)
+        if found is None:
+            with self._building:  # a build takes seconds: one thread builds, the others wait and share it
+                found = self._snapshots.get(release_id)
+                if found is None:
+                    with self.engine.connect() as conn:
+                        found = self._snapshots[release_id] = load_snapshot(conn, release_id, ref)
+        return found
+
+    def built_snapshot(self, release_id: int) -> Icd10cmSnapshot | None:
+        """The snapshot of ``release_id`` if it is already built, without building it."""
+        return self._snapshots.get(release_id)
 
     def lookup_in(self, snapshot: Icd10cmSnapshot, code: str) -> CodeDetail:
         """Like :meth:`lookup`, from a snapshot already in memory (the fast path for many codes)."""

@@ -26,6 +26,7 @@ LOGIN_REFUSED = "login not accepted: unknown login, wrong password or inactive a
 SESSION_REFUSED = "session not accepted; log in again"
 CSRF_REFUSED = "form not accepted: its CSRF token does not belong to this session; reload the page and retry"
 HEAD_ID = 1
+LAST_USED_EVERY = timedelta(minutes=1)  # how stale an API token's last_used_at may be
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,20 @@ def revoke_token(engine: Engine, token_or_prefix: str, *, now: datetime | None =
             raise SecurityError(f"no API token with prefix {prefix!r}")
 
 
-def authenticate_token(engine: Engine, token: str, *, now: datetime | None = None) -> Principal:
-    """The principal an API token stands for.
+@dataclass(frozen=True)
+class AcceptedToken:
+    """A token the store accepted: whose it is, and until when it may be accepted at most."""
+
+    principal: Principal
+    expires_at: datetime
+
+
+def accept_token(engine: Engine, token: str, *, now: datetime | None = None) -> AcceptedToken:
+    """The principal an API token stands for, with the token's expiry (for a caller that remembers it).
+
+    ``last_used_at`` is written at most once per :data:`LAST_USED_EVERY` per token: a write per request
+    would serialise every API call on SQLite's single writer, and "used in the last minute" is as much as
+    a manager reviewing tokens needs.
 
     Raises:
         AuthenticationFailed: one message for a malformed, unknown, wrong, expired or revoked token, or a
@@ -232,11 +245,23 @@ def authenticate_token(engine: Engine, token: str, *, now: datetime | None = Non
             id=row.id, user_id=row.user_id, prefix=row.prefix, digest=row.digest,
             expires_at=trail.instant(row.expires_at),
             revoked_at=None if row.revoked_at is None else trail.instant(row.revoked_at))
-        if not tokens.accepts(stored, token, at) or stored is None:
+        if not tokens.accepts(stored, token, at) or stored is None or row is None:
             raise AuthenticationFailed(tokens.NOT_ACCEPTED)
         principal = _user_principal(conn, stored.user_id, tokens.NOT_ACCEPTED)
-        conn.execute(update(s.api_token).where(s.api_token.c.id == stored.id).values(last_used_at=at))
-    return principal
+        last = None if row.last_used_at is None else trail.instant(row.last_used_at)
+        if last is None or not timedelta(0) <= at - last < LAST_USED_EVERY:
+            conn.execute(update(s.api_token).where(s.api_token.c.id == stored.id).values(last_used_at=at))
+    return AcceptedToken(principal, stored.expires_at)
+
+
+def authenticate_token(engine: Engine, token: str, *, now: datetime | None = None) -> Principal:
+    """The principal an API token stands for (see :func:`accept_token`).
+
+    Raises:
+        AuthenticationFailed: one message for a malformed, unknown, wrong, expired or revoked token, or a
+            token of an inactive user.
+    """
+    return accept_token(engine, token, now=now).principal
 
 
 # Web sessions -----------------------------------------------------------------------------------------
