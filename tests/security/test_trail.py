@@ -186,3 +186,21 @@ def test_concurrent_appends_queue_on_the_head(office: Office) -> None:
         list(pool.map(append_ten, (0, 1)))
     result = verify(office.engine)
     assert result.ok and result.checked == 20
+
+
+def test_concurrent_appends_queue_up_instead_of_colliding(office: Office) -> None:
+    """Requests served at once each append their entry (a web server runs routes in worker threads)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def append_some(worker: int) -> int:
+        for n in range(15):
+            with office.engine.begin() as conn:
+                record(conn, office.biller, AccessAction.READ, "claim", f"MB{worker:02}{n:03}", "GET /api/v1/claims",
+                       "concurrency")
+        return worker
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert sorted(pool.map(append_some, range(8))) == list(range(8))
+    lines = trail_lines(office.engine)
+    assert [line.entry.seq for line in lines] == list(range(1, 121))
+    assert verify(office.engine).ok

@@ -341,7 +341,7 @@ def record(conn: Connection, principal: Principal, action: AccessAction | str, r
            record_id: str, route: str, reason: str, *, now: datetime | None = None) -> AccessEntry:
     """Append an access trail entry on ``conn`` (in the caller's transaction).
 
-    The head row is locked first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite writes one at a time), so
+    The head row is locked first (an UPDATE of it: a row lock on PostgreSQL, the write lock on SQLite), so
     concurrent appends queue up instead of forking the chain.
 
     Raises:
@@ -356,8 +356,13 @@ def record(conn: Connection, principal: Principal, action: AccessAction | str, r
                         record_type=record_type.strip(), record_id=str(record_id).strip(),
                         route=route.strip(), reason=reason.strip())
     trail.check_facts(facts)
-    row = conn.execute(select(s.access_chain_head).where(s.access_chain_head.c.id == HEAD_ID)
-                       .with_for_update()).first()
+    # Take the write lock on the head before reading it: an UPDATE locks the row on PostgreSQL and, on SQLite,
+    # begins the write transaction (a SELECT alone would read in autocommit and let two appends both see the
+    # same head, the second failing on the entry number).
+    head_row = s.access_chain_head.c
+    conn.execute(update(s.access_chain_head).where(head_row.id == HEAD_ID)
+                 .values(entry_count=head_row.entry_count))
+    row = conn.execute(select(s.access_chain_head).where(head_row.id == HEAD_ID)).first()
     if row is None:  # a store made without the migration's first row
         conn.execute(insert(s.access_chain_head).values(id=HEAD_ID, entry_count=0, hash=trail.GENESIS,
                                                         updated_at=facts.at))
