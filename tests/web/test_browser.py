@@ -1,5 +1,6 @@
 """End to end in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright): log in, code a
-note, fix a scrub finding and scrub again, submit, post the payer's 835, work the denial with an appeal.
+note, fix a scrub finding and scrub again, submit, post the payer's 835, work the denial with an appeal;
+and a coding audit: draw it, recode the charts blind, close it and read the report.
 
 Screenshots go to the test's folder, and also to MEDBILL_SCREENSHOTS when set (CI keeps them). Without
 Chromium or Playwright the test skips and says why; under CI (CI=true) it fails instead.
@@ -78,12 +79,16 @@ def visits(office_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 @pytest.fixture
 def server(visits: Engine) -> Iterator[str]:
     """The web app served by uvicorn on a free loopback port, in a background thread."""
+    yield from _serve(visits)
+
+
+def _serve(engine: Engine) -> Iterator[str]:
     import uvicorn
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    running = uvicorn.Server(uvicorn.Config(create_web_app(visits, today=lambda: TODAY), host="127.0.0.1",
+    running = uvicorn.Server(uvicorn.Config(create_web_app(engine, today=lambda: TODAY), host="127.0.0.1",
                                             port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -216,3 +221,67 @@ def _cycle(page: Any, base: str, shots: Shots, tmp_path: Path) -> None:
     download.value.save_as(str(letter))
     assert letter.read_bytes().startswith(b"%PDF")
     shots(page, "denial-appealed")
+
+
+# -- a coding audit -----------------------------------------------------------------------------------------
+
+CODED = {"CH-1": ("001-dm2-ckd-htn.txt", ["E11.22", "I12.9", "Z79.84", "99215"]),
+         "CH-2": ("042-knee-osteoarthritis-triamcinolone.txt", ["M17.11", "20610", "J3301x4"])}
+
+
+@pytest.fixture
+def audit_server(office: Engine) -> Iterator[str]:
+    """The office with cora's two charts saved (the coding queue's save is tested in test_audit_pages)."""
+    from medbill.oversight.coding_audit import ChartCode
+    from medbill.store.coded_charts import CodedLine, save_chart, user_id
+
+    (riverside,) = [t for t in tenants(office) if t.name == "Riverside Family Practice"]
+    with acting_for(riverside.id):
+        with office.connect() as conn:
+            cora = user_id(conn, "cora")
+        for number, (note, codes) in CODED.items():
+            text = (config.bundled_data_dir() / "evaluation" / "coding" / note).read_text(encoding="utf-8")
+            save_chart(office, chart_number=number, note=text, setting="outpatient", service_date=TODAY,
+                       coder_id=cora, lines=[CodedLine(ChartCode.parse(c)) for c in codes])
+    yield from _serve(office)
+
+
+def test_a_coding_audit_in_chromium(sync_playwright: Any, audit_server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    shots = Shots(tmp_path / "screenshots")
+    base = audit_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1024, "height": 800}).new_page()
+            page.set_default_timeout(30_000)
+            _log_in(page, base, "aud")
+            _menu(page, "Coding audits").click()
+            page.get_by_label("Audit name").fill("June review")
+            page.get_by_label("Sample size").fill("5")
+            page.get_by_label("MAC").fill("10112")
+            page.get_by_label("Locality").fill("00")
+            page.keyboard.press("Enter")  # the keyboard alone draws the audit
+            page.wait_for_url(f"{base}/audits/June%20review")
+            assert _fits(page) and "99215" not in page.content()  # blind: the coder's E/M level is not shown
+            shots(page, "audit-worklist")
+            page.get_by_label("Your codes for chart CH-1").fill("E11.22, I12.9 N18.31 Z79.84 99214")
+            page.get_by_label("Your codes for chart CH-1").press("Enter")
+            expect(page.get_by_role("status")).to_contain_text("Chart CH-1 recoded")
+            page.get_by_label("Your codes for chart CH-2").fill("M17.11 20610 J3301x4")
+            page.get_by_role("button", name="Recode chart CH-2").click()
+            expect(page.get_by_role("status")).to_contain_text("Chart CH-2 recoded")
+            page.get_by_role("button", name="Close audit").click()
+            page.wait_for_url(f"{base}/audits/June%20review/report")
+            expect(page.locator("#overall")).to_contain_text("75.0% (6 of 8 codes right)")
+            expect(page.locator("#by-coder")).to_contain_text("cora")
+            expect(page.locator("#chart-CH-1")).to_contain_text("99215")  # the comparison, only here
+            assert _fits(page)
+            shots(page, "audit-report")
+            _menu(page, "Coding audits").click()
+            expect(page.get_by_role("link", name="Report of June review")).to_be_visible()
+            shots(page, "audit-list")
+        finally:
+            browser.close()
+    assert shots.count == 3 and all(p.stat().st_size > 0 for p in (tmp_path / "screenshots").glob("*.png"))

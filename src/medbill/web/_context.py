@@ -43,14 +43,15 @@ class LoginRequired(Exception):
 
 @dataclass
 class WebState:
-    """The app's settings and the little it keeps in memory (the coder's decisions, by session)."""
+    """The app's settings and the little it keeps in memory: the coder's decisions until the chart is saved."""
 
     engine: Engine
     templates: Jinja2Templates
     today: Callable[[], date] = date.today
     skipped_edits: tuple[str, ...] = NOT_BUNDLED
     secure_cookies: bool = False
-    decisions: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)  # session → note → code → verdict
+    # session → note → suggested code → (verdict, the code billed instead or the question to the physician)
+    decisions: dict[str, dict[str, dict[str, tuple[str, str]]]] = field(default_factory=dict)
     open_notes: dict[str, Any] = field(default_factory=dict)  # session → the note last coded (CodedNote)
     coder: Any = None  # medbill.coding.suggest.Coder, made at the first note (it loads the language model)
 
@@ -131,11 +132,13 @@ def page(request: Request, who: Signed | None, template: str, status_code: int =
 P = Permission
 MENU: tuple[tuple[str, str, Permission], ...] = (
     ("/coding", "Coding queue", P.CODE_ENCOUNTERS),
+    ("/charts", "Coded charts", P.CODE_ENCOUNTERS),
     ("/claims", "Claims", P.READ_PATIENTS),
     ("/remittances", "Remittances", P.POST_REMITTANCES),
     ("/denials", "Denials", P.WORK_DENIALS),
     ("/patients", "Patients", P.BILL_PATIENTS),
     ("/reports", "Reports", P.VIEW_REPORTS),
+    ("/audits", "Coding audits", P.RUN_AUDITS),
     ("/audit", "Audit", P.VIEW_ACCESS_TRAIL),
 )
 

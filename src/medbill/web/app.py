@@ -21,7 +21,7 @@ from medbill.errors import MedbillError
 from medbill.security import AccessDenied
 from medbill.security.errors import AuthenticationFailed, CsrfError
 from medbill.store import security as store_security
-from medbill.web import pages_claims, pages_coding, pages_money, pages_oversight
+from medbill.web import pages_audits, pages_claims, pages_coding, pages_money, pages_oversight
 from medbill.web._context import (
     CSRF_COOKIE,
     HERE,
@@ -57,7 +57,7 @@ def create_web_app(engine: Engine | None = None, *, today: Callable[[], date] = 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _add_handlers(app)
     app.include_router(_login_routes())
-    for module in (pages_coding, pages_claims, pages_money, pages_oversight):
+    for module in (pages_coding, pages_claims, pages_money, pages_oversight, pages_audits):
         app.include_router(module.router)
     return app
 
