@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,15 @@ def test_demo_bills_the_example_encounters_and_a_second_run_changes_nothing(tmp_
     assert (cycle / "appeal-MB00000007.pdf").read_bytes().startswith(b"%PDF")
     assert len(list((cycle / "statements").glob("*.pdf"))) == 4
     assert "A/R on 2026-06-01" in first.output
+    # Section 9: the assistant's charts audited blind against the evaluation set's answers.
+    assert "8 charts coded by demo.coder; audit drawn: random sample of 8, seed 2026" in first.output
+    assert re.search(r"code accuracy \d+\.\d% \(\d+/\d+\)", first.output) and "E/M levels" in first.output
 
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0, second.output
     assert "no ready claims to submit" in second.output
     assert sorted(folder.glob("*.837")) == sent
     assert "nothing ready to send" in second.output and len(list(cycle.glob("*.837"))) == 3
+    audit = first.output[first.output.index("Coding audit 'Demo"):]
+    assert "8 charts coded" not in second.output and audit.split("\n")[:4] == \
+        second.output[second.output.index("Coding audit 'Demo"):].split("\n")[:4]

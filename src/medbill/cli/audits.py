@@ -225,11 +225,11 @@ def report_lines(report: AuditReport) -> list[str]:
     for chart in report.charts:
         for d in chart.errors:
             impact = "not priced" if d.impact is None else f"{d.impact:+.2f}"
-            out.append(f"    chart {chart.chart_number:10} {chart.coder:12} {d.finding.value:11} "
+            out.append(f"    {chart.chart_number:28} {chart.coder:12} {d.finding.value:11} "
                        f"{d.coder or '—'!s:14} → {d.auditor or '—'!s:14} {impact:>10}  {d.why}")
         if chart.drg is not None and chart.drg.coder_drg != chart.drg.auditor_drg:
             impact = "not priced" if chart.drg.impact is None else f"{chart.drg.impact:+.2f}"
-            out.append(f"    chart {chart.chart_number:10} {chart.coder:12} {'drg':11} {chart.drg.why}  {impact}")
+            out.append(f"    {chart.chart_number:28} {chart.coder:12} {'drg':11} {chart.drg.why}  {impact}")
     return out
 
 

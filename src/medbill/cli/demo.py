@@ -82,6 +82,11 @@ def demo() -> None:
     from medbill.cli import demo_cycle
 
     demo_cycle.run(engine)
+    console.rule("9. Audit the coding: a blind recode of the assistant's charts, accuracy and money")
+    from medbill.cli import demo_audit
+
+    with handled():
+        demo_audit.audit_tour(engine)
 
 
 def _scrub_tour(engine: Engine) -> None:

@@ -27,6 +27,6 @@ def server_app() -> FastAPI:
     from medbill.web.app import create_web_app
 
     engine = open_store()
-    app = create_app(engine)
+    app = create_app(engine, warm=True)  # today's ICD-10-CM release in memory before the first lookups
     app.mount("/", create_web_app(engine))
     return app
