@@ -165,7 +165,8 @@ def _wait_for_memory(shared: SharedCodeSets, code: str, on: date) -> CodeDetail:
 def test_the_snapshot_is_built_after_use_and_answers_as_the_store_does(
         store: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     builds = _counting(monkeypatch, lookup_module, "load_snapshot")
-    shared = SharedCodeSets(store, build_after=len(CODES))
+    # The release in force is remembered long enough for a build that is slow on a busy machine.
+    shared = SharedCodeSets(store, build_after=len(CODES), release_ttl=3600)
     by_store = {}
     for code in CODES:
         assert shared.from_memory(code, ON) is None

@@ -204,3 +204,26 @@ def test_concurrent_appends_queue_up_instead_of_colliding(office: Office) -> Non
     lines = trail_lines(office.engine)
     assert [line.entry.seq for line in lines] == list(range(1, 121))
     assert verify(office.engine).ok
+
+
+def test_a_change_and_its_entry_commit_together(office: Office) -> None:
+    """A change made inside ``trailed`` carries its entry in its own transaction: both or neither."""
+    from medbill.store.security import add_tenant, tenants, trailed
+
+    engine, who = office.engine, office.biller
+    before = len(trail_lines(engine))
+    with trailed(engine, who, AccessAction.CREATE, "tenant", "Lakeside", "POST /x", "new practice"):
+        add_tenant(engine, "Lakeside Clinic")
+    lines = trail_lines(engine)
+    assert len(lines) == before + 1 and lines[-1].entry.facts.record_id == "Lakeside"
+    # an entry that cannot be written (no reason) undoes the change it records
+    with pytest.raises(SecurityError), trailed(engine, who, AccessAction.CREATE, "tenant", "Brook", "POST /x", " "):
+        add_tenant(engine, "Brook Clinic")
+    assert "Brook Clinic" not in {t.name for t in tenants(engine)} and len(trail_lines(engine)) == before + 1
+    # a change that fails leaves no entry; a read (nothing committed) gets its entry when the block ends
+    with pytest.raises(SecurityError), trailed(engine, who, AccessAction.CREATE, "tenant", "Dup", "POST /x", "again"):
+        add_tenant(engine, "Lakeside Clinic")
+    assert len(trail_lines(engine)) == before + 1
+    with trailed(engine, who, AccessAction.READ, "tenant", "all", "GET /x", "list"):
+        tenants(engine)
+    assert len(trail_lines(engine)) == before + 2 and verify(engine).ok

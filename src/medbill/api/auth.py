@@ -16,6 +16,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
@@ -61,6 +62,14 @@ class Caller:
         with self.engine.begin() as conn:
             store_security.record(conn, self.principal, action, record_type or self.record_type or "record",
                                   record_id, self.route, self.reason)
+
+    def trailed(self, action: AccessAction, record_id: str,
+                record_type: str | None = None) -> AbstractContextManager[None]:
+        """Record a change of ``record_id`` in the same transaction as the change made inside the block
+        (:func:`medbill.store.security.trailed`)."""
+        return store_security.trailed(self.engine, self.principal, action,
+                                      record_type or self.record_type or "record", record_id, self.route,
+                                      self.reason)
 
 
 class TokenCache:

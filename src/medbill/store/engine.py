@@ -54,9 +54,10 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Engine:
             shown = engine.url.render_as_string(hide_password=True)
             raise StoreError(f"cannot open the store at {shown}: {exc.orig}. "
                              "Check MEDBILL_DATABASE_URL and that the server is running.") from exc
-    from medbill.store import tenancy
+    from medbill.store import security, tenancy
 
     tenancy.install(engine)
+    security.install_trail(engine)
     return engine
 
 

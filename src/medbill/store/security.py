@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, Row, event, insert, select, update
 
 from medbill.security import passwords, sessions, tokens, trail
 from medbill.security.errors import AuthenticationFailed, CsrfError, SecurityError
@@ -377,6 +379,58 @@ def record(conn: Connection, principal: Principal, action: AccessAction | str, r
     conn.execute(update(s.access_chain_head).where(s.access_chain_head.c.id == HEAD_ID)
                  .values(entry_count=entry.seq, hash=entry.hash, updated_at=facts.at))
     return entry
+
+
+@dataclass
+class _Pending:
+    """The trail entry of a change under way, written by the first transaction that commits."""
+
+    principal: Principal
+    action: AccessAction | str
+    record_type: str
+    record_id: str
+    route: str
+    reason: str
+    written: bool = False
+
+
+_PENDING: ContextVar[_Pending | None] = ContextVar("medbill_pending_trail", default=None)
+
+
+def _write_pending(conn: Connection) -> None:
+    """Engine ``commit`` hook: put the pending entry into the transaction being committed."""
+    pending = _PENDING.get()
+    if pending is not None and not pending.written:
+        pending.written = True  # before record(): its statements must not re-enter here
+        record(conn, pending.principal, pending.action, pending.record_type, pending.record_id, pending.route,
+               pending.reason)
+
+
+def install_trail(engine: Engine) -> None:
+    """Let :func:`trailed` put its entry into the transaction of the change it records (once per engine)."""
+    if not event.contains(engine, "commit", _write_pending):
+        event.listen(engine, "commit", _write_pending)
+
+
+@contextmanager
+def trailed(engine: Engine, principal: Principal, action: AccessAction | str, record_type: str, record_id: str,
+            route: str, reason: str) -> Iterator[None]:
+    """Record an access to patient data made by the code run inside, in the same transaction as its change.
+
+    The store functions open their own transactions; the first one to commit inside this block carries the
+    entry (the engine's commit hook, :func:`install_trail`), so a change is never stored without its entry.
+    If nothing commits (a read), the entry is written on its own when the block ends; if the block fails,
+    nothing was changed and no entry is written.
+    """
+    pending = _Pending(principal, action, record_type, record_id, route, reason)
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    if not pending.written:
+        with engine.begin() as conn:
+            record(conn, principal, action, record_type, record_id, route, reason)
 
 
 def _entry(row: Row[Any]) -> AccessEntry:

@@ -116,11 +116,12 @@ def put_chart(caller: CodingNew, chart_number: ChartNumber, body: ChartIn) -> di
     """Store the chart as the caller coded it (again, until it is drawn into an audit)."""
     try:
         lines = [CodedLine(ChartCode.parse(c.code), c.verdict, c.suggested, c.query) for c in body.codes]
-        saved = save_chart(caller.engine, chart_number=chart_number, note=body.note, setting=body.setting,
-                           service_date=body.on, coder_id=caller.principal.user_id, lines=lines, visit=body.visit)
+        with caller.trailed(AccessAction.UPDATE, chart_number, "chart"):
+            saved = save_chart(caller.engine, chart_number=chart_number, note=body.note, setting=body.setting,
+                               service_date=body.on, coder_id=caller.principal.user_id, lines=lines,
+                               visit=body.visit)
     except AuditError as exc:
         raise Problem(422, str(exc)) from None
-    caller.trail(AccessAction.UPDATE, chart_number, "chart")
     return _chart(saved)
 
 
@@ -147,14 +148,14 @@ def list_audits(caller: Auditing) -> dict[str, Any]:
 def draw(caller: Auditing, body: DrawIn) -> dict[str, Any]:
     """Draw a sample of coded charts: random, or targeted by coder, code prefixes or setting."""
     try:
-        summary = draw_audit(caller.engine, name=body.name, size=body.size, seed=body.seed,
-                             drawn_by=caller.principal.user_id,
-                             criteria=SampleCriteria(body.since, body.until, body.coder, tuple(body.codes),
-                                                     body.setting),
-                             pricing=Pricing(body.mac, body.locality, body.base_rate))
+        with caller.trailed(AccessAction.CREATE, body.name):
+            summary = draw_audit(caller.engine, name=body.name, size=body.size, seed=body.seed,
+                                 drawn_by=caller.principal.user_id,
+                                 criteria=SampleCriteria(body.since, body.until, body.coder, tuple(body.codes),
+                                                         body.setting),
+                                 pricing=Pricing(body.mac, body.locality, body.base_rate))
     except AuditError as exc:
         raise Problem(422, str(exc)) from None
-    caller.trail(AccessAction.CREATE, body.name)
     return _audit(summary)
 
 
@@ -177,11 +178,11 @@ def recode_chart(caller: Auditing, audit_name: AuditName, chart_number: ChartNum
                  body: RecodeIn) -> dict[str, Any]:
     """The auditor's blind recode of one chart (again to change it, until the audit is closed)."""
     try:
-        done = recode(caller.engine, audit_name, chart_number, parse_codes(" ".join(body.codes)),
-                      auditor_id=caller.principal.user_id, comment=body.comment)
+        with caller.trailed(AccessAction.UPDATE, f"{audit_name}/{chart_number}"):
+            done = recode(caller.engine, audit_name, chart_number, parse_codes(" ".join(body.codes)),
+                          auditor_id=caller.principal.user_id, comment=body.comment)
     except AuditError as exc:
         raise _refused(exc) from None
-    caller.trail(AccessAction.UPDATE, f"{audit_name}/{chart_number}")
     return {"chart": done.chart_number, "codes": [str(c) for c in done.codes]}
 
 
@@ -189,10 +190,10 @@ def recode_chart(caller: Auditing, audit_name: AuditName, chart_number: ChartNum
 def close(caller: Auditing, audit_name: AuditName) -> dict[str, Any]:
     """Close the audit once every chart is recoded."""
     try:
-        summary = close_audit(caller.engine, audit_name)
+        with caller.trailed(AccessAction.UPDATE, audit_name):
+            summary = close_audit(caller.engine, audit_name)
     except AuditError as exc:
         raise _refused(exc) from None
-    caller.trail(AccessAction.UPDATE, audit_name)
     return _audit(summary)
 
 

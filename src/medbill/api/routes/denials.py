@@ -77,8 +77,9 @@ def appeal(caller: Work, denial_id: DenialId, ask: AppealAsk) -> dict[str, Any]:
     """Write the appeal letter (PDF) and record the appeal as pending."""
     day = ask.on or date.today()
     out = config.home() / "appeals" / f"appeal-denial-{denial_id}-{day:%Y%m%d}.pdf"
-    d = write_appeal(caller.engine, denial_id, out, on=day, by=caller.principal.login, extra_argument=ask.argument)
-    caller.trail(AccessAction.CREATE, str(denial_id))
+    with caller.trailed(AccessAction.CREATE, str(denial_id)):
+        d = write_appeal(caller.engine, denial_id, out, on=day, by=caller.principal.login,
+                         extra_argument=ask.argument)
     return {**_record(d), "letter": out.name}
 
 
@@ -96,10 +97,10 @@ class Correction(BaseModel):
 @router.post("/denials/{denial_id}/corrected-claim", status_code=201)
 def correct(caller: Work, denial_id: DenialId, fix: Correction) -> dict[str, Any]:
     """Make the corrected or void claim, ready to submit."""
-    d = correct_claim(caller.engine, denial_id, on=fix.on or date.today(), by=caller.principal.login,
-                      void=fix.void, modifiers={n: tuple(m) for n, m in fix.modifiers.items()},
-                      units=dict(fix.units), prior_authorization=fix.prior_authorization)
-    caller.trail(AccessAction.CREATE, str(denial_id))
+    with caller.trailed(AccessAction.CREATE, str(denial_id)):
+        d = correct_claim(caller.engine, denial_id, on=fix.on or date.today(), by=caller.principal.login,
+                          void=fix.void, modifiers={n: tuple(m) for n, m in fix.modifiers.items()},
+                          units=dict(fix.units), prior_authorization=fix.prior_authorization)
     return _record(d)
 
 
@@ -115,7 +116,7 @@ class OutcomeAsk(BaseModel):
 @router.post("/denials/{denial_id}/outcome")
 def outcome(caller: Work, denial_id: DenialId, ask: OutcomeAsk) -> dict[str, Any]:
     """Record how the follow-up ended (won with the money recovered, lost, written off)."""
-    d = record_outcome(caller.engine, denial_id, ask.outcome, on=ask.on or date.today(),
-                       by=caller.principal.login, note=ask.note, recovered=ask.recovered)
-    caller.trail(AccessAction.UPDATE, str(denial_id))
+    with caller.trailed(AccessAction.UPDATE, str(denial_id)):
+        d = record_outcome(caller.engine, denial_id, ask.outcome, on=ask.on or date.today(),
+                           by=caller.principal.login, note=ask.note, recovered=ask.recovered)
     return _record(d)

@@ -44,7 +44,7 @@ def import_file(caller: Edit, document: Annotated[dict[str, Any], Body(descripti
     """Import patients, coverages, providers and encounters: the whole file or nothing; the same file twice
     changes nothing."""
     data = json.dumps(document).encode()
-    with stored_upload(data, safe_name(file_name, "encounters.json")) as path:
+    with stored_upload(data, safe_name(file_name, "encounters.json")) as path, \
+            caller.trailed(AccessAction.CREATE, path.name):
         result = import_encounters(caller.engine, read_encounter_file(path))
-    caller.trail(AccessAction.CREATE, path.name)
     return plain(result)  # type: ignore[no-any-return]

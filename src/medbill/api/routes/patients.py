@@ -68,9 +68,9 @@ class Payment(BaseModel):
 @router.post("/patients/{account}/payments", status_code=201)
 def pay(caller: Bill, account: str, payment: Payment) -> dict[str, Any]:
     """Take a patient payment and apply it; answers the account after it."""
-    after = take_payment(caller.engine, account, payment.amount, on=payment.on or date.today(),
-                         by=caller.principal.login, reference=payment.reference, visit=payment.visit)
-    caller.trail(AccessAction.UPDATE, account)
+    with caller.trailed(AccessAction.UPDATE, account):
+        after = take_payment(caller.engine, account, payment.amount, on=payment.on or date.today(),
+                             by=caller.principal.login, reference=payment.reference, visit=payment.visit)
     return _full(after)
 
 

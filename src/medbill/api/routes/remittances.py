@@ -25,9 +25,9 @@ def post(caller: Post, data: Annotated[bytes, Depends(raw_body)],
          file_name: Annotated[str, Query(max_length=50)] = "remittance.835") -> dict[str, Any]:
     """Post an 835: store the payments, move the claims it decides, queue what does not match. The same
     file twice changes nothing the second time."""
-    with stored_upload(data, safe_name(file_name, "remittance.835")) as path:
+    with stored_upload(data, safe_name(file_name, "remittance.835")) as path, \
+            caller.trailed(AccessAction.CREATE, path.name):
         result = post_835(caller.engine, path, caller.principal.login)
-    caller.trail(AccessAction.CREATE, path.name)
     return plain(result)  # type: ignore[no-any-return]
 
 
@@ -51,6 +51,7 @@ class Resolution(BaseModel):
 def resolve(caller: Post, exception_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
             resolution: Resolution) -> dict[str, Any]:
     """Close a posting exception with what was done about it."""
-    done = resolve_exception(caller.engine, exception_id, by=caller.principal.login, resolution=resolution.note)
-    caller.trail(AccessAction.UPDATE, str(exception_id), "posting_exception")
+    with caller.trailed(AccessAction.UPDATE, str(exception_id), "posting_exception"):
+        done = resolve_exception(caller.engine, exception_id, by=caller.principal.login,
+                                 resolution=resolution.note)
     return plain(done)  # type: ignore[no-any-return]
