@@ -11,13 +11,16 @@ edit query picks the rows in force by joining on the line's ``dos_day``. A relea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from medbill.scrub.claim_tables import day_number
 from medbill.scrub.edit import Coverage, Reference
@@ -37,12 +40,15 @@ class Edition:
     label: str
     win_from: int
     win_to: int
+    # Which load of each release this is: (id, sha256, loaded_at). A release replaced by another file may get
+    # the same id back (SQLite reuses the highest row id), so the id alone cannot key a cached table.
+    stamp: tuple[tuple[int, str, datetime], ...] = ()
 
 
 def editions(conn: Connection, code_system: str, first: date, last: date) -> list[Edition]:
     """The editions of ``code_system`` that judge some day of ``first``..``last``, each with its window."""
     r = codeset_release.c
-    rows = conn.execute(select(r.id, r.version, r.effective_from, r.effective_to)
+    rows = conn.execute(select(r.id, r.version, r.effective_from, r.effective_to, r.sha256, r.loaded_at)
                         .where(r.code_system == code_system)).all()
     groups: dict[tuple[date, str], list[Any]] = {}
     for row in rows:
@@ -60,8 +66,89 @@ def editions(conn: Connection, code_system: str, first: date, last: date) -> lis
             continue
         shown_end = "" if end == FAR else (date(1970, 1, 1) + timedelta(days=end)).isoformat()
         found.append(Edition(tuple(p.id for p in parts), f"{code_system} {version} ({start.isoformat()}.."
-                             f"{shown_end})", begin, end))
+                             f"{shown_end})", begin, end, tuple((p.id, p.sha256, p.loaded_at) for p in parts)))
     return found
+
+
+class _Same:
+    """A captured object compared by identity (SQLAlchemy columns overload ``==``); holding it keeps its id
+    from being reused while the key lives."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+_VALUES = (str, int, float, bool, date, type(None))
+
+
+def _captured(value: object) -> Hashable:
+    if isinstance(value, _VALUES):
+        return value
+    if isinstance(value, tuple | frozenset):
+        return (type(value), tuple(_captured(v) for v in value))
+    return _Same(value)
+
+
+def maker_key(make: Callable[..., Any]) -> Hashable:
+    """What makes two row functions the same: their code and what their closures captured.
+
+    ``mce_lists`` makes one ``rows`` per call that captures the list keys asked for, so the code alone would
+    mix up the full MCE table and list 6; values are compared by value, other objects by identity (a closure
+    over a per-call object is then never found again: correct, only not reused).
+    """
+    cells = tuple(_captured(cell.cell_contents) for cell in (getattr(make, "__closure__", None) or ()))
+    return getattr(make, "__code__", None) or _Same(make), cells
+
+
+def store_key(bind: Any) -> str:
+    """Which store a connection or engine reads (password hidden: keys may be logged or shown)."""
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return str(engine.url.render_as_string(hide_password=True))
+
+
+class EditionCache:
+    """The parts of reference tables already made, least recently used dropped past ``size``.
+
+    Shared by every thread of a server: a part is made outside the lock (two threads may both make it the
+    first time; the tables are equal and one is kept), then read in place by the engines, which never change
+    an Arrow table.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._parts: OrderedDict[Hashable, pa.Table] = OrderedDict()
+        self._lock = threading.Lock()
+        self.made = 0  # parts made (misses), for tests and benchmarks
+
+    def get(self, key: Hashable, make: Callable[[], pa.Table]) -> pa.Table:
+        with self._lock:
+            found = self._parts.get(key)
+            if found is not None:
+                self._parts.move_to_end(key)
+                return found
+        table = make()
+        with self._lock:
+            self.made += 1
+            self._parts[key] = table
+            self._parts.move_to_end(key)
+            while len(self._parts) > self.size:
+                self._parts.popitem(last=False)
+        return table
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
+
+
+EDITIONS = EditionCache()
 
 
 def coverage_of(found: Sequence[Edition], code_system: str, setting: str | None = None) -> Coverage:
@@ -78,17 +165,30 @@ def windowed(bind: Any, code_system: str, first: date, last: date, schema: pa.Sc
 
     ``schema`` names the columns ``rows_for`` yields, in order; ``win_from`` and ``win_to`` are added.
     ``setting`` says which claims the table judges (None: all).
+
+    Each edition's part is kept in :data:`EDITIONS`, so ``rows_for`` must read nothing but the rows of the
+    releases it is given (and what its closure captured, which is part of the key).
     """
     full = pa.schema([*schema, *WINDOW_FIELDS])
-    columns: list[list[Any]] = [[] for _ in full.names]
+    maker = maker_key(rows_for)
     with connected(bind) as conn:
         found = editions(conn, code_system, first, last)
-        for edition in found:
-            for row in rows_for(conn, edition.release_ids):
-                for column, value in zip(columns, (*row, edition.win_from, edition.win_to), strict=True):
-                    column.append(value)
-    table = pa.table(dict(zip(full.names, columns, strict=True)), schema=full)
+        store = store_key(conn)
+        parts = [EDITIONS.get(("windowed", store, code_system, maker, full, edition.stamp, edition.win_from,
+                               edition.win_to), partial(_part, conn, full, rows_for, edition))
+                 for edition in found]
+    table = pa.concat_tables(parts) if parts else full.empty_table()
     return Reference(table, coverage_of(found, code_system, setting))
+
+
+def _part(conn: Connection, full: pa.Schema, rows_for: Callable[[Connection, tuple[int, ...]],
+          Iterable[Sequence[Any]]], edition: Edition) -> pa.Table:
+    """One edition's rows, each given the edition's window."""
+    columns: list[list[Any]] = [[] for _ in full.names]
+    for row in rows_for(conn, edition.release_ids):
+        for column, value in zip(columns, (*row, edition.win_from, edition.win_to), strict=True):
+            column.append(value)
+    return pa.table(dict(zip(full.names, columns, strict=True)), schema=full)
 
 
 def combined(*parts: Reference) -> Reference:

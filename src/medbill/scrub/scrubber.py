@@ -22,6 +22,7 @@ from medbill.scrub.claim_tables import claim_tables
 from medbill.scrub.edit import FINDING_COLUMNS, Edit, Reference, Rule, ScrubContext
 from medbill.scrub.engines import DuckDbEngine, SqlEngine
 from medbill.scrub.findings import ScrubFinding, Severity
+from medbill.store.releases import connected
 
 NOT_CHECKED = Rule(
     Severity.REJECT,
@@ -30,14 +31,20 @@ NOT_CHECKED = Rule(
     "load the table in force on the date of service ({code}), then scrub again",
 )
 
+# Every required table of every edit in one query (one plan, one table to register), not one per table:
+# for one claim, running a query costs more than what it reads. ``not_checked_asks`` says which claims each
+# (edit, table) judges, ``not_checked_windows`` which days each table covers.
 _NOT_COVERED = """
-SELECT c.claim_id AS claim_id, c.dos AS dos, c.setting AS setting FROM claims c
-WHERE c.setting IN ({settings})
-  AND NOT EXISTS (SELECT 1 FROM {windows} w WHERE (w.setting IS NULL OR w.setting = c.setting)
+SELECT a.edit AS edit, a.ref AS ref, a.what AS what, c.claim_id AS claim_id, c.dos AS dos, c.setting AS setting
+FROM not_checked_asks a JOIN claims c ON c.setting = a.setting
+WHERE NOT EXISTS (SELECT 1 FROM not_checked_windows w WHERE w.edit = a.edit AND w.ref = a.ref
+                  AND (w.setting IS NULL OR w.setting = c.setting)
                   AND c.dos_day BETWEEN w.win_from AND w.win_to)
 """
 
-_WINDOWS = pa.schema([("setting", pa.string()), ("win_from", pa.int32()), ("win_to", pa.int32())])
+_ASKS = pa.schema([("edit", pa.string()), ("ref", pa.string()), ("setting", pa.string()), ("what", pa.string())])
+_WINDOWS = pa.schema([("edit", pa.string()), ("ref", pa.string()), ("setting", pa.string()),
+                      ("win_from", pa.int32()), ("win_to", pa.int32())])
 ROWS = pa.schema([(name, pa.int32() if name == "line" else pa.string()) for name in FINDING_COLUMNS])
 # Claim, then claim-level findings before line findings, then line, edit and codes: the order a biller reads.
 _ORDER = [(name, "ascending", "at_start") for name in ("claim_id", "line", "edit_id", "code", "other", "detail", "ref")]
@@ -105,11 +112,10 @@ def scrub_tables(tables: Mapping[str, pa.Table], edits: Sequence[Edit], referenc
         engine.register(name, table)
     for name, ref in references.items():
         engine.register(name, ref.table)
-    parts: list[pa.Table] = []
+    parts: list[pa.Table] = [_not_checked(edits, references, engine)]
     rules: dict[str, Rule] = {}
     for edit in edits:
-        for name in edit.required:
-            parts.append(_not_checked(edit, name, references[name], engine))
+        if edit.required:
             rules[f"{edit.name}.not-checked"] = NOT_CHECKED
         rules.update(edit.rules)
         answer = engine.query(edit.sql)
@@ -119,30 +125,41 @@ def scrub_tables(tables: Mapping[str, pa.Table], edits: Sequence[Edit], referenc
         parts.append(answer.select(list(FINDING_COLUMNS)).cast(ROWS))
     rows = pa.concat_tables(parts) if parts else ROWS.empty_table()
     rows = rows.take(pc.sort_indices(rows, sort_keys=_ORDER))
-    claim_ids = engine.query("SELECT claim_id AS claim_id FROM claims").column(0).to_pylist()
+    claim_ids = (tables["claims"].column("claim_id").to_pylist() if "claims" in tables
+                 else engine.query("SELECT claim_id AS claim_id FROM claims").column(0).to_pylist())
     return ScrubReport(rows, rules, claim_ids, engine.name,
                        {name: ref.coverage.what for name, ref in references.items()})
 
 
-def _not_checked(edit: Edit, name: str, ref: Reference, engine: SqlEngine) -> pa.Table:
-    """Rows for the claims of ``edit``'s settings whose date of service ``ref`` does not cover."""
-    windows = pa.table({"setting": [w[0] for w in ref.coverage.windows],
-                        "win_from": [w[1] for w in ref.coverage.windows],
-                        "win_to": [w[2] for w in ref.coverage.windows]}, schema=_WINDOWS)
-    view = f"windows_{edit.name}_{name}"
-    engine.register(view, windows)
-    settings = ", ".join(f"'{s}'" for s in edit.settings)
-    found = engine.query(_NOT_COVERED.format(windows=view, settings=settings))
+def _not_checked(edits: Sequence[Edit], references: Mapping[str, Reference], engine: SqlEngine) -> pa.Table:
+    """Rows for the claims of each edit's settings whose date of service a table it requires does not cover."""
+    asks: dict[str, list[Any]] = {name: [] for name in _ASKS.names}
+    windows: dict[str, list[Any]] = {name: [] for name in _WINDOWS.names}
+    for edit in edits:
+        for name in edit.required:
+            coverage = references[name].coverage
+            for setting in edit.settings:
+                for column, value in zip(_ASKS.names, (edit.name, name, setting, coverage.what), strict=True):
+                    asks[column].append(value)
+            for window in coverage.windows:
+                for column, bound in zip(_WINDOWS.names, (edit.name, name, *window), strict=True):
+                    windows[column].append(bound)
+    if not asks["edit"]:
+        return ROWS.empty_table()
+    engine.register("not_checked_asks", pa.table(asks, schema=_ASKS))
+    engine.register("not_checked_windows", pa.table(windows, schema=_WINDOWS))
+    found = engine.query(_NOT_COVERED)
     n = found.num_rows
-    other = pc.binary_join_element_wise(f"{edit.name} ({name}, ", found.column("setting").cast(pa.string()),
-                                        " claims)", "")
+    edit_names = found.column("edit").cast(pa.string())
+    other = pc.binary_join_element_wise(edit_names, " (", found.column("ref").cast(pa.string()), ", ",
+                                        found.column("setting").cast(pa.string()), " claims)", "")
     return pa.table({
-        "edit_id": pa.array([f"{edit.name}.not-checked"] * n, pa.string()),
+        "edit_id": pc.binary_join_element_wise(edit_names, ".not-checked", ""),
         "claim_id": found.column("claim_id").cast(pa.string()),
         "line": pa.nulls(n, pa.int32()),
         "code": found.column("dos").cast(pa.string()),
         "other": other,
-        "detail": pa.array([ref.coverage.what] * n, pa.string()),
+        "detail": found.column("what").cast(pa.string()),
         "ref": pa.array([""] * n, pa.string()),
     }, schema=ROWS)
 
@@ -166,7 +183,9 @@ def scrub_claims(claims: Iterable[Claim], bind: Any, *, edits: Sequence[Edit] | 
     chosen = list(edits) if edits is not None else all_edits()
     tables = claim_tables(claims, filed_on=filed_on)
     first, last = dos_range(tables)
-    references = load_references(chosen, ScrubContext(bind, first, last, payer_rules))
+    # One connection for every loader: a scrub of one claim need not pay a dozen pool check-outs.
+    with connected(bind) as conn:
+        references = load_references(chosen, ScrubContext(conn, first, last, payer_rules))
     own = engine is None
     used = engine or DuckDbEngine()
     try:

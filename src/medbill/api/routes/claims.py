@@ -21,7 +21,7 @@ from medbill.claims.model import Claim, CoverageOrder
 from medbill.claims.secondary import OtherPayerAdjudication
 from medbill.edi.v5010.x222a1_837p import Envelope837, write_837p
 from medbill.edi.v5010.x223a2_837i import write_837i
-from medbill.scrub.engines import open_engine
+from medbill.scrub.engines import shared_pool
 from medbill.scrub.scrubber import scrub_claims
 from medbill.security.roles import Permission
 from medbill.security.trail import AccessAction
@@ -104,11 +104,9 @@ def scrub(caller: Build, claim: ClaimRef,
           = None) -> dict[str, Any]:
     """Every edit CMS and payers apply: each finding with its source and the fix."""
     stored = load_claim(caller.engine, claim)
-    used = open_engine("duckdb")
-    try:
+    # A pooled engine keeps its query plans and reference tables between requests (see EnginePool).
+    with shared_pool().engine() as used:
         report = scrub_claims([stored.claim], caller.engine, engine=used, filed_on=filed_on)
-    finally:
-        used.close()
     caller.trail(AccessAction.READ, claim)
     findings = [plain(f.as_dict()) for f in report.findings]
     return {"claim": stored.claim.patient_control_number, "blocked": any(f.blocks for f in report.findings),

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -40,7 +41,16 @@ from medbill.scrub.claim_tables import day_number
 from medbill.scrub.edit import Edit, Reference, Rule, ScrubContext
 from medbill.scrub.edits._sql import CODE_SCHEMA, NULL, NULL_LINE, WINDOW_DAY, X12, digits, release_versions
 from medbill.scrub.findings import Severity
-from medbill.scrub.reference import WINDOW_FIELDS, Edition, coverage_of, days, editions, windowed
+from medbill.scrub.reference import (
+    EDITIONS,
+    WINDOW_FIELDS,
+    Edition,
+    coverage_of,
+    days,
+    editions,
+    store_key,
+    windowed,
+)
 from medbill.store.models.fees import mpfs_rvu
 from medbill.store.models.hcpcs import HcpcsCode, HcpcsModifier
 from medbill.store.models.icd10cm import icd10cm_code
@@ -334,9 +344,13 @@ def _lacks(code: str, kids: Sequence[tuple[str, bool]]) -> tuple[str, str]:
 
 
 def load_icd10cm(context: ScrubContext) -> Reference:
+    """The Tabular List entries of the editions in force; each edition's table is made once per process
+    (:data:`~medbill.scrub.reference.EDITIONS`), because a release never changes once loaded."""
     with connected(context.bind) as conn:
         found = editions(conn, ICD10CM_SYSTEM, context.first, context.last)
-        parts = [_icd_table(conn, edition) for edition in found]
+        store = store_key(conn)
+        parts = [EDITIONS.get(("icd10cm_validity", store, edition.stamp, edition.win_from, edition.win_to),
+                              partial(_icd_table, conn, edition)) for edition in found]
     table = pa.concat_tables(parts) if parts else ICD_SCHEMA.empty_table()
     return Reference(table, coverage_of(found, ICD10CM_SYSTEM))
 
